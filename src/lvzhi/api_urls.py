@@ -1,0 +1,14 @@
+"""/api/v1/: every app registers its viewsets on one router."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from lvzhi.deputies.api.urls import register as register_deputies
+from lvzhi.organizations.api.urls import register as register_organizations
+
+router = DefaultRouter()
+register_organizations(router)
+register_deputies(router)
+
+urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token")] + router.urls

@@ -1,0 +1,78 @@
+"""The `lvzhi` command.
+
+    lvzhi run [--port 8000]   migrate, load the demo data into an empty database, print the demo
+                              accounts, start the in-process scheduler and serve on 127.0.0.1
+    lvzhi assets              copy the locked npm packages' files we serve into var/vendor
+    lvzhi <django command>    anything manage.py does (migrate, seed_demo, import_roster, ...)
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+NODE_MODULES = BASE_DIR / "assets" / "node_modules"
+
+# The files we serve from each npm package (assets/package-lock.json pins their versions). Only
+# these are copied: Tabler's whole dist folder breaks collectstatic.
+VENDOR_FILES = {
+    "tabler/tabler.min.css": "@tabler/core/dist/css/tabler.min.css",
+    "tabler/tabler.min.css.map": "@tabler/core/dist/css/tabler.min.css.map",
+    "bootstrap/bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
+    "bootstrap/bootstrap.bundle.min.js.map": "bootstrap/dist/js/bootstrap.bundle.min.js.map",
+    "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+}
+
+
+def vendor_assets() -> None:
+    from django.conf import settings
+
+    target = Path(settings.VENDOR_DIR)
+    for destination, source in VENDOR_FILES.items():
+        origin = NODE_MODULES / source
+        if not origin.exists():
+            sys.exit(f"lvzhi: {origin} is missing: run `npm ci --prefix assets` (make install does).")
+        path = target / destination
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.stat().st_mtime < origin.stat().st_mtime:
+            shutil.copy2(origin, path)
+
+
+def run(port: str) -> None:
+    from django.core.management import call_command
+
+    from lvzhi.core.scheduler import start_in_process_scheduler
+    from lvzhi.organizations.models import Congress
+
+    vendor_assets()
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Congress.objects.exists():
+        print("数据库为空，正在载入演示数据……", flush=True)
+        call_command("seed_demo")
+    call_command("demo_accounts")
+    start_in_process_scheduler()
+    print(f"lvzhi 已启动：http://127.0.0.1:{port}/", flush=True)
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lvzhi.settings.dev")
+    import django
+
+    django.setup()
+    args = sys.argv[1:]
+    if args[:1] == ["run"]:
+        port = args[args.index("--port") + 1] if "--port" in args else "8000"
+        run(port)
+    elif args[:1] == ["assets"]:
+        vendor_assets()
+    else:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["lvzhi", *args])
+
+
+if __name__ == "__main__":
+    main()

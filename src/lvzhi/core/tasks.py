@@ -1,0 +1,54 @@
+"""One way to run background work, whatever the deployment.
+
+``enqueue("lvzhi.deputies.tasks.roster_import_validate", import_id)`` runs the task after the
+current transaction commits: in a daemon thread (embedded default), on a Celery worker
+(production), or inline (tests). Tasks take ids, load their objects and are idempotent.
+"""
+
+import importlib
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+
+def _resolve(path: str):
+    module_name, _, attribute = path.rpartition(".")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def _run_in_thread(path: str, args: tuple) -> None:
+    def target() -> None:
+        close_old_connections()
+        try:
+            _call(path, args)
+        except Exception:
+            logger.exception("task %s failed", path)
+        finally:
+            connection.close()
+
+    threading.Thread(target=target, name=f"task:{path}", daemon=True).start()
+
+
+def _call(path: str, args: tuple):
+    task = _resolve(path)
+    function = getattr(task, "run", task)  # a Celery task object or a plain function
+    return function(*args)
+
+
+def enqueue(path: str, *args) -> None:
+    """Run the task named by ``path`` with ``args`` once the current transaction has committed."""
+    backend = settings.LVZHI_TASK_BACKEND
+
+    def dispatch() -> None:
+        if backend == "celery":
+            _resolve(path).delay(*args)
+        elif backend == "thread":
+            _run_in_thread(path, args)
+        else:
+            _call(path, args)
+
+    transaction.on_commit(dispatch)

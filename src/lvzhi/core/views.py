@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from lvzhi.deputies.choices import Composition
+from lvzhi.deputies.selectors import mandate_dashboard
+
+
+def ping(request):
+    """A bare JSON view: the throughput ceiling of this stack, measured by bench/run."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request):
+    dashboard = mandate_dashboard(user=request.user)
+    chart = [
+        {"name": Composition(row["composition"]).label, "value": row["count"]} for row in dashboard["by_composition"]
+    ]
+    return render(request, "core/home.html", {"dashboard": dashboard, "composition_chart": chart})
