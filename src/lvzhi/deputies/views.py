@@ -6,5 +6,4 @@ def _todo(request, *args, **kwargs):
 
 
 mandate_list_view = deputy_create_view = mandate_detail_view = mandate_edit_view = _todo
-mandate_event_create_view = roster_import_start_view = roster_template_view = _todo
-roster_import_detail_view = roster_import_apply_view = _todo
+mandate_event_create_view = _todo
