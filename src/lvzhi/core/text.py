@@ -2,17 +2,36 @@
 
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
+
+
+# Surnames read differently from the character's common reading (曾 is "zeng" as a surname,
+# "ceng" elsewhere): staff type "zxh" for 曾小红.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "区": "ou", "查": "zha", "朴": "piao",
+    "乐": "yue", "覃": "qin", "翟": "zhai", "盖": "ge", "缪": "miao", "繁": "po", "秘": "bi",
+    "黑": "he", "种": "chong", "员": "yun", "召": "shao", "洗": "xian", "隗": "wei", "尉": "yu",
+    "褚": "chu", "卜": "bu", "华": "hua", "任": "ren", "过": "guo", "宓": "fu", "亓": "qi",
+}  # fmt: skip
+
+
+def _name_syllables(name: str) -> list[str]:
+    name = name.strip()
+    if not name:
+        return []
+    if name[0] in SURNAME_READINGS:
+        return [SURNAME_READINGS[name[0]], *lazy_pinyin(name[1:], errors="ignore")]
+    return lazy_pinyin(name, errors="ignore")
 
 
 def pinyin_full(name: str) -> str:
-    """``张三`` → ``zhangsan``."""
-    return "".join(lazy_pinyin(name, errors="ignore")).lower()
+    """``张三`` → ``zhangsan``; a person's name, so the surname takes its surname reading."""
+    return "".join(_name_syllables(name)).lower()
 
 
 def pinyin_initials(name: str) -> str:
     """``张三`` → ``zs``: what staff type to find a deputy quickly."""
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    return "".join(syllable[0] for syllable in _name_syllables(name) if syllable).lower()
 
 
 def normalize_code(value: str) -> str:

@@ -133,6 +133,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages are installed from the npm registry at locked versions (assets/package-lock.json)
 # and the few files we serve are copied to var/vendor by `lvzhi setup`: never a CDN, never committed.
 VENDOR_DIR = VAR_DIR / "vendor"

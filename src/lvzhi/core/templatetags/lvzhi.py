@@ -1,0 +1,60 @@
+"""Template helpers: Bootstrap-styled form fields, query strings for sorting and paging."""
+
+from django import forms, template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/field.html")
+def field_row(field):
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return {"field": field, "widget": field.as_widget(attrs={"class": css}), "is_check": css.startswith("form-check")}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with ``changes`` applied (``None`` removes a key); page resets."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + urlencode(sorted((k, v) for k in query for v in query.getlist(k)))
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context, column):
+    """Toggle ascending/descending ordering on ``column``."""
+    current = context["request"].GET.get("ordering", "")
+    return query_with(context, ordering=f"-{column}" if current == column else column)
+
+
+@register.simple_tag
+def bs_widget(field):
+    """Just the widget of ``field``, with Bootstrap's class."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple | forms.NullBooleanSelect):
+        css = "form-select"
+    else:
+        css = "form-control"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def masked_phone(value):
+    from lvzhi.core.text import mask_phone
+
+    return mask_phone(value)
