@@ -106,3 +106,16 @@ def taijiang_mandate(term, taijiang):
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need row locks and real concurrency: they run on PostgreSQL
+    (always, in CI's second run) and are skipped on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -107,6 +107,7 @@ class ExpertiseField(TimeStampedModel):
 
     name = models.CharField(_("名称"), max_length=30, unique=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("领域")
