@@ -14,13 +14,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import registered_models
 
 from lvzhi.accounts.roles import can_manage_structure
 
@@ -444,22 +441,15 @@ class FieldChange:
 
 @dataclass
 class HistoryEntry:
-    """One change of a row: who, when, what (``changes``), or ``summary`` where only text exists."""
+    """One change of a row: who, when, and which fields changed."""
 
     when: datetime
     who: str
     action: str
     changes: list[FieldChange] = field(default_factory=list)
-    summary: str = ""
 
 
 HISTORY_ACTIONS = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
-LOG_ACTIONS = {1: _("新增"), 2: _("修改"), 3: _("删除")}
-
-
-def has_row_history(model: type[models.Model]) -> bool:
-    """Whether django-simple-history keeps the rows of ``model``."""
-    return model in registered_models.values()
 
 
 def display_value(model_field, value, related: dict | None = None) -> str:
@@ -491,12 +481,8 @@ def structure_history(*, instance) -> list[HistoryEntry]:
 
     Rows kept by django-simple-history are diffed record by record; related rows are looked up
     in one query per related model, so the cost does not grow with the number of foreign keys.
-    Models without row history fall back to the admin log written by ``services``.
     """
     model = type(instance)
-    if not has_row_history(model):
-        return _log_entry_history(instance)
-
     records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
     tracked = [f for f in model._meta.concrete_fields if f.editable and not f.primary_key]
     m2m = list(instance.history.model._history_m2m_fields)
@@ -564,19 +550,3 @@ def _m2m_names(record, model_field) -> list[str]:
     target = model_field.m2m_reverse_field_name()
     rows = getattr(record, model_field.name).select_related(target).order_by(target)
     return [str(getattr(row, target)) for row in rows if getattr(row, f"{target}_id") is not None]
-
-
-def _log_entry_history(instance) -> list[HistoryEntry]:
-    content_type = ContentType.objects.get_for_model(type(instance))
-    entries = LogEntry.objects.filter(content_type=content_type, object_id=str(instance.pk)).select_related(
-        "user"
-    )
-    return [
-        HistoryEntry(
-            when=entry.action_time,
-            who=str(entry.user),
-            action=str(LOG_ACTIONS.get(entry.action_flag, "")),
-            summary=entry.change_message,
-        )
-        for entry in entries.order_by("-action_time", "-id")
-    ]

@@ -4,14 +4,12 @@ committees, handling units, fields): create, edit and delete with the rules that
 Callers: the structure pages (``views``), later the API and the demo command. Only the
 deputy-affairs office may write (``accounts.roles.can_manage_structure``). Each write runs in one
 transaction, locks the row it changes, refuses an edit based on a stale read, and is recorded with
-its actor: in the row history (django-simple-history) or, for models without one, the admin log.
+its actor in the row history (django-simple-history).
 """
 
 from collections.abc import Callable
 from datetime import date, datetime
 
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -21,7 +19,6 @@ from lvzhi.accounts.roles import can_manage_structure
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 
 from .models import Committee, Congress, DeputyGroup, ElectoralUnit, HandlingUnit, Session, Term
-from .selectors import display_value, has_row_history
 
 STALE_MESSAGE = _("该记录已被他人修改，请刷新页面后重新编辑。")
 
@@ -271,12 +268,6 @@ def structure_save(
 
     for name, related in many.items():
         getattr(obj, name).set(related)
-
-    if not has_row_history(model):
-        if before is None:
-            _log(actor, obj, ADDITION, _describe(obj, list(values), None))
-        else:
-            _log(actor, obj, CHANGE, _describe(obj, changed, before))
     return obj
 
 
@@ -300,10 +291,6 @@ def structure_delete(*, instance: models.Model, actor) -> None:
     if references:
         raise DomainError(_referenced_message(references))
 
-    description = _describe(
-        obj, [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key], None
-    )
-    pk, text = obj.pk, str(obj)
     obj._history_user = actor
     try:
         with transaction.atomic():
@@ -315,10 +302,6 @@ def structure_delete(*, instance: models.Model, actor) -> None:
             label = str(related._meta.verbose_name)
             counts[label] = counts.get(label, 0) + 1
         raise DomainError(_referenced_message(counts)) from None
-
-    if not has_row_history(model):
-        obj.pk = pk
-        _log(actor, obj, DELETION, description, object_repr=text)
 
 
 def _many_to_many_references(obj) -> dict[str, int]:
@@ -338,29 +321,3 @@ def _referenced_message(counts: dict[str, int]) -> str:
         for label, count in sorted(counts.items())
     )
     return str(_("该记录仍被{objects}引用，不能删除。").format(objects=listed))
-
-
-def _describe(obj, names: list[str], before: dict | None) -> str:
-    """ "名称：财政 → 财政经济；排序：1" for the admin log of models without row history."""
-    model = type(obj)
-    parts = []
-    for name in names:
-        model_field = model._meta.get_field(name)
-        new = display_value(model_field, getattr(obj, model_field.attname))
-        if before is None:
-            parts.append(f"{model_field.verbose_name}：{new}")
-        else:
-            old = display_value(model_field, before[name])
-            parts.append(f"{model_field.verbose_name}：{old} → {new}")
-    return "；".join(parts)
-
-
-def _log(actor, obj, action_flag: int, message: str, *, object_repr: str | None = None) -> None:
-    LogEntry.objects.create(
-        user=actor,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=str(obj.pk),
-        object_repr=(object_repr or str(obj))[:200],
-        action_flag=action_flag,
-        change_message=message,
-    )
