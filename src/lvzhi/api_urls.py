@@ -11,4 +11,4 @@ router = DefaultRouter()
 register_organizations(router)
 register_deputies(router)
 
-urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token")] + router.urls
+urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token"), *router.urls]

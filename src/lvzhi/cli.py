@@ -1,9 +1,9 @@
 """The `lvzhi` command.
 
-    lvzhi run [--port 8000]   migrate, load the demo data into an empty database, print the demo
-                              accounts, start the in-process scheduler and serve on 127.0.0.1
-    lvzhi assets              copy the locked npm packages' files we serve into var/vendor
-    lvzhi <django command>    anything manage.py does (migrate, seed_demo, import_roster, ...)
+lvzhi run [--port 8000]   migrate, load the demo data into an empty database, print the demo
+                          accounts, start the in-process scheduler and serve on 127.0.0.1
+lvzhi assets              copy the locked npm packages' files we serve into var/vendor
+lvzhi <django command>    anything manage.py does (migrate, seed_demo, import_roster, ...)
 """
 
 import os

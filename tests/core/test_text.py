@@ -1,6 +1,13 @@
 import pytest
 
-from lvzhi.core.text import chinese_number, mask_id_number, mask_phone, normalize_code, pinyin_full, pinyin_initials
+from lvzhi.core.text import (
+    chinese_number,
+    mask_id_number,
+    mask_phone,
+    normalize_code,
+    pinyin_full,
+    pinyin_initials,
+)
 
 
 @pytest.mark.parametrize(

@@ -227,7 +227,12 @@ def test_only_the_office_records_events(mandate, fixture, request):
 
 def deputy_data(term, unit, **overrides):
     values = dict(
-        person={"name": "曾小红", "gender": "female", "id_number": "350102199001011234", "phone": "13900000001"},
+        person={
+            "name": "曾小红",
+            "gender": "female",
+            "id_number": "350102199001011234",
+            "phone": "13900000001",
+        },
         congress=term.congress,
         term=term,
         card_number="１６９９９",  # full-width digits are normalised
@@ -248,12 +253,16 @@ def test_deputy_create_seats_a_deputy_with_its_election(term, gulou, staff):
     assert mandate.card_number == "16999"
     assert mandate.status == S.ACTIVE
     assert mandate.person.name_initials == "zxh"
-    assert list(mandate.events.values_list("type", "date", "actor")) == [(T.ELECTION, date(2022, 1, 6), staff.pk)]
+    assert list(mandate.events.values_list("type", "date", "actor")) == [
+        (T.ELECTION, date(2022, 1, 6), staff.pk)
+    ]
     assert mandate.history.get().history_user == staff
 
 
 def test_by_election_is_recorded_as_such(term, gulou, staff):
-    mandate = deputy_create(data=deputy_data(term, gulou, by_election=True, start_date=date(2024, 1, 8)), actor=staff)
+    mandate = deputy_create(
+        data=deputy_data(term, gulou, by_election=True, start_date=date(2024, 1, 8)), actor=staff
+    )
     assert mandate.events.get().type == T.BY_ELECTION
 
 
@@ -261,12 +270,16 @@ def test_same_person_can_hold_a_city_and_a_provincial_mandate(term, gulou, staff
     from ..factories import CongressFactory, ElectoralUnitFactory, TermFactory
 
     city = deputy_create(data=deputy_data(term, gulou), actor=staff)
-    province = CongressFactory(name="福建省人民代表大会", short_name="省人大", level="provincial", region="福建省")
+    province = CongressFactory(
+        name="福建省人民代表大会", short_name="省人大", level="provincial", region="福建省"
+    )
     provincial_term = TermFactory(congress=province, number=14, start_date=date(2023, 1, 1))
     fuzhou = ElectoralUnitFactory(congress=province, name="福州市")
 
     provincial = deputy_create(
-        data=deputy_data(provincial_term, fuzhou, congress=province, card_number="14001", start_date=date(2023, 1, 15)),
+        data=deputy_data(
+            provincial_term, fuzhou, congress=province, card_number="14001", start_date=date(2023, 1, 15)
+        ),
         actor=staff,
     )
 

@@ -57,7 +57,7 @@ def test_county_sees_only_its_electoral_unit(client, three, county_user):
 
 
 def test_deputy_sees_only_its_own_record(client, three, deputy_user):
-    own, gulou, taijiang = three
+    own, gulou, _taijiang = three
     client.force_login(deputy_user)
 
     assert ids_on_list(client) == {own.pk}
@@ -115,7 +115,9 @@ def test_only_the_office_may_write(client, own_mandate, role, request):
 
 
 def test_search_by_pinyin_initials_name_and_card(client, staff, term, gulou):
-    zhang = MandateFactory(congress=term.congress, term=term, electoral_unit=gulou, person=PersonFactory(name="张三丰"))
+    zhang = MandateFactory(
+        congress=term.congress, term=term, electoral_unit=gulou, person=PersonFactory(name="张三丰")
+    )
     MandateFactory(congress=term.congress, term=term, electoral_unit=gulou, person=PersonFactory(name="李四"))
     client.force_login(staff)
 
@@ -134,11 +136,15 @@ def test_filters_combine(client, staff, term, gulou, taijiang):
                            is_grassroots=True)  # fmt: skip
     match.fields.add(field)
     match.groups.add(group)
-    MandateFactory(congress=term.congress, term=term, electoral_unit=taijiang, composition="worker", is_grassroots=True)
+    MandateFactory(
+        congress=term.congress, term=term, electoral_unit=taijiang, composition="worker", is_grassroots=True
+    )
     MandateFactory(congress=term.congress, term=term, electoral_unit=gulou, composition="official")
     client.force_login(staff)
 
-    query = f"?electoral_unit={gulou.pk}&composition=worker&is_grassroots=true&field={field.pk}&group={group.pk}"
+    query = (
+        f"?electoral_unit={gulou.pk}&composition=worker&is_grassroots=true&field={field.pk}&group={group.pk}"
+    )
     assert ids_on_list(client, query) == {match.pk}
     assert ids_on_list(client, "?status=suspended") == set()
     assert ids_on_list(client, f"?congress={term.congress_id}&term={term.pk}&status=active") == set(
@@ -148,7 +154,9 @@ def test_filters_combine(client, staff, term, gulou, taijiang):
 
 def test_sorting_by_name_both_ways(client, staff, term, gulou):
     for name in ("王五", "艾一", "张三"):
-        MandateFactory(congress=term.congress, term=term, electoral_unit=gulou, person=PersonFactory(name=name))
+        MandateFactory(
+            congress=term.congress, term=term, electoral_unit=gulou, person=PersonFactory(name=name)
+        )
     client.force_login(staff)
 
     names = [m.person.name for m in client.get(LIST + "?ordering=name").context["page"].object_list]
@@ -168,7 +176,7 @@ def test_pagination(client, staff, term, gulou):
 
 
 def test_export_is_the_filtered_list_with_masked_contact(client, county_user, three):
-    own, gulou, taijiang = three
+    own, gulou, _taijiang = three
     client.force_login(county_user)
 
     response = client.get(LIST + "?export=xlsx&ordering=card_number")
@@ -199,7 +207,9 @@ def _bulk_mandates(term, unit, count):
     Mandate.fields.through.objects.bulk_create(
         Mandate.fields.through(mandate=m, expertisefield=field) for m in mandates
     )
-    Mandate.groups.through.objects.bulk_create(Mandate.groups.through(mandate=m, deputygroup=group) for m in mandates)
+    Mandate.groups.through.objects.bulk_create(
+        Mandate.groups.through(mandate=m, deputygroup=group) for m in mandates
+    )
 
 
 def count_queries(client, url):
@@ -255,7 +265,8 @@ def test_staff_records_a_suspension_and_sees_status_and_history(client, staff, g
 def test_refused_event_shows_the_chinese_reason_and_changes_nothing(client, staff, gulou_mandate):
     client.force_login(staff)
     response = client.post(
-        reverse("deputies:event_create", args=[gulou_mandate.pk]), {"type": T.RESIGNATION, "date": "2021-01-01"}
+        reverse("deputies:event_create", args=[gulou_mandate.pk]),
+        {"type": T.RESIGNATION, "date": "2021-01-01"},
     )
     assert response.status_code == 200
     assert "变动日期不能早于当选日期（2022-01-06）。" in response.content.decode()
@@ -264,9 +275,12 @@ def test_refused_event_shows_the_chinese_reason_and_changes_nothing(client, staf
 
 def test_event_form_offers_only_possible_events(client, staff, gulou_mandate):
     client.force_login(staff)
-    client.post(reverse("deputies:event_create", args=[gulou_mandate.pk]), {"type": T.DEATH, "date": "2024-01-01"})
+    client.post(
+        reverse("deputies:event_create", args=[gulou_mandate.pk]), {"type": T.DEATH, "date": "2024-01-01"}
+    )
     response = client.post(
-        reverse("deputies:event_create", args=[gulou_mandate.pk]), {"type": T.RESUMPTION, "date": "2024-02-01"}
+        reverse("deputies:event_create", args=[gulou_mandate.pk]),
+        {"type": T.RESUMPTION, "date": "2024-02-01"},
     )
     assert "选择一个有效的选项" in response.content.decode()
     assert gulou_mandate.events.count() == 2
@@ -289,7 +303,9 @@ def _edit_payload(mandate, **overrides):
 def test_edit_saves_and_shows_in_history(client, staff, gulou_mandate, taijiang):
     client.force_login(staff)
     url = reverse("deputies:edit", args=[gulou_mandate.pk])
-    response = client.post(url, _edit_payload(gulou_mandate, **{"mandate-electoral_unit": taijiang.pk}), follow=True)
+    response = client.post(
+        url, _edit_payload(gulou_mandate, **{"mandate-electoral_unit": taijiang.pk}), follow=True
+    )
 
     assert response.status_code == 200
     gulou_mandate.refresh_from_db()
@@ -312,7 +328,9 @@ def test_concurrent_edit_is_refused(client, staff, gulou_mandate):
 
 def test_create_form_validates_in_chinese(client, staff, term, gulou):
     client.force_login(staff)
-    response = client.post(reverse("deputies:create"), {"person-name": "", "mandate-congress": term.congress_id})
+    response = client.post(
+        reverse("deputies:create"), {"person-name": "", "mandate-congress": term.congress_id}
+    )
     page = response.content.decode()
     assert "该字段是必填项。" in page
     assert Mandate.objects.count() == 0
@@ -323,11 +341,18 @@ def test_create_form_seats_a_deputy(client, staff, term, gulou):
     response = client.post(
         reverse("deputies:create"),
         {
-            "person-name": "林新", "person-gender": "male", "person-ethnicity": "畲族", "person-party": "masses",
-            "mandate-congress": term.congress_id, "mandate-term": term.pk, "mandate-card_number": "16888",
-            "mandate-electoral_unit": gulou.pk, "mandate-composition": "farmer", "mandate-is_grassroots": "on",
+            "person-name": "林新",
+            "person-gender": "male",
+            "person-ethnicity": "畲族",
+            "person-party": "masses",
+            "mandate-congress": term.congress_id,
+            "mandate-term": term.pk,
+            "mandate-card_number": "16888",
+            "mandate-electoral_unit": gulou.pk,
+            "mandate-composition": "farmer",
+            "mandate-is_grassroots": "on",
             "mandate-start_date": "2022-01-06",
-        },  # fmt: skip
+        },
     )
     mandate = Mandate.objects.get(card_number="16888")
     assert response.status_code == 302

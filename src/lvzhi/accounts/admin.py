@@ -7,10 +7,21 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "display_name", "role", "electoral_unit", "handling_unit", "committee", "is_active")
+    list_display = (
+        "username",
+        "display_name",
+        "role",
+        "electoral_unit",
+        "handling_unit",
+        "committee",
+        "is_active",
+    )
     list_filter = ("role", "is_active")
     search_fields = ("username", "display_name")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("角色与范围"), {"fields": ("display_name", "role", "electoral_unit", "handling_unit", "committee", "phone")}),
+        (
+            _("角色与范围"),
+            {"fields": ("display_name", "role", "electoral_unit", "handling_unit", "committee", "phone")},
+        ),
     )

@@ -19,10 +19,18 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.DEPUTY)
     electoral_unit = models.ForeignKey(
-        "organizations.ElectoralUnit", verbose_name=_("选举单位"), null=True, blank=True, on_delete=models.PROTECT
+        "organizations.ElectoralUnit",
+        verbose_name=_("选举单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     handling_unit = models.ForeignKey(
-        "organizations.HandlingUnit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT
+        "organizations.HandlingUnit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     committee = models.ForeignKey(
         "organizations.Committee", verbose_name=_("委员会"), null=True, blank=True, on_delete=models.PROTECT

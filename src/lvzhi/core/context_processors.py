@@ -5,17 +5,17 @@ from lvzhi.accounts.roles import can_import_roster, can_manage_structure
 
 
 def navigation(request):
-    """The sidebar, by role: a user sees links only to what it may open."""
+    """The top navigation, by role: a user sees links only to what it may open. The active item
+    is the one whose address is the longest prefix of the current page's."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        (_("首页"), reverse("core:home"), "core"),
-        (_("代表名册"), reverse("deputies:list"), "deputies"),
-    ]
+    items = [(_("首页"), reverse("core:home")), (_("代表名册"), reverse("deputies:list"))]
     if can_import_roster(user):
-        items.append((_("名册导入"), reverse("deputies:import_start"), "import"))
+        items.append((_("名册导入"), reverse("deputies:import_start")))
     if can_manage_structure(user):
-        items.append((_("组织结构"), reverse("organizations:index"), "organizations"))
-    items.append((_("API 文档"), reverse("api-docs"), "api"))
-    return {"nav_items": items}
+        items.append((_("组织结构"), reverse("organizations:index")))
+    items.append((_("API 文档"), reverse("api-docs")))
+    matches = [href for _label, href in items if request.path.startswith(href)]
+    active = max(matches, key=len, default=None)
+    return {"nav_items": [(label, href, href == active) for label, href in items]}

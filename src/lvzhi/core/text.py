@@ -4,7 +4,6 @@ import unicodedata
 
 from pypinyin import lazy_pinyin
 
-
 # Surnames read differently from the character's common reading (曾 is "zeng" as a surname,
 # "ceng" elsewhere): staff type "zxh" for 曾小红.
 SURNAME_READINGS = {
@@ -86,4 +85,8 @@ def chinese_number(number: int) -> str:
         return CHINESE_NUMERALS[hundreds] + "百"
     if rest < 10:
         return CHINESE_NUMERALS[hundreds] + "百零" + CHINESE_NUMERALS[rest]
-    return CHINESE_NUMERALS[hundreds] + "百" + (chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
+    return (
+        CHINESE_NUMERALS[hundreds]
+        + "百"
+        + (chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
+    )

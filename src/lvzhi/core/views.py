@@ -15,6 +15,7 @@ def ping(request):
 def home(request):
     dashboard = mandate_dashboard(user=request.user)
     chart = [
-        {"name": Composition(row["composition"]).label, "value": row["count"]} for row in dashboard["by_composition"]
+        {"name": Composition(row["composition"]).label, "value": row["count"]}
+        for row in dashboard["by_composition"]
     ]
     return render(request, "core/home.html", {"dashboard": dashboard, "composition_chart": chart})

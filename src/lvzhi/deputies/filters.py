@@ -43,7 +43,17 @@ class MandateFilter(django_filters.FilterSet):
 
     class Meta:
         model = Mandate
-        fields = ["q", "congress", "term", "electoral_unit", "composition", "is_grassroots", "status", "group", "field"]
+        fields = [
+            "q",
+            "congress",
+            "term",
+            "electoral_unit",
+            "composition",
+            "is_grassroots",
+            "status",
+            "group",
+            "field",
+        ]
 
     def filter_q(self, queryset, name, value):
         """Name, full pinyin ("zhangsan"), pinyin initials ("zs") or card number."""
@@ -53,7 +63,9 @@ class MandateFilter(django_filters.FilterSet):
         lowered = value.lower().replace(" ", "")
         condition = Q(person__name__contains=value) | Q(card_number__iexact=value)
         if lowered.isascii():
-            condition |= Q(person__name_initials__startswith=lowered) | Q(person__name_pinyin__startswith=lowered)
+            condition |= Q(person__name_initials__startswith=lowered) | Q(
+                person__name_pinyin__startswith=lowered
+            )
         return queryset.filter(condition)
 
     def filter_ordering(self, queryset, name, value):

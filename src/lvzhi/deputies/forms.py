@@ -33,7 +33,9 @@ class PersonForm(forms.ModelForm):
 
     def clean_id_number(self):
         value = self.cleaned_data["id_number"].strip().upper()
-        if value and (len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X")):
+        if value and (
+            len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X")
+        ):
             raise forms.ValidationError(_("公民身份号码应为18位，前17位为数字，末位为数字或X。"))
         return value
 
@@ -52,11 +54,21 @@ class MandateForm(forms.ModelForm):
     fields = forms.ModelMultipleChoiceField(
         label=_("专业领域"), queryset=ExpertiseField.objects.all(), required=False
     )
-    groups = forms.ModelMultipleChoiceField(label=_("代表小组"), queryset=DeputyGroup.objects.all(), required=False)
+    groups = forms.ModelMultipleChoiceField(
+        label=_("代表小组"), queryset=DeputyGroup.objects.all(), required=False
+    )
 
     class Meta:
         model = Mandate
-        fields = ["card_number", "electoral_unit", "composition", "is_grassroots", "start_date", "fields", "groups"]
+        fields = [
+            "card_number",
+            "electoral_unit",
+            "composition",
+            "is_grassroots",
+            "start_date",
+            "fields",
+            "groups",
+        ]
         widgets = {"start_date": DATE_WIDGET}
 
     def __init__(self, *args, congress=None, **kwargs):
@@ -96,7 +108,7 @@ class MandateEventForm(forms.Form):
     reason = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     document_reference = forms.CharField(label=_("文件依据"), max_length=200, required=False)
     suspension_cause = forms.ChoiceField(
-        label=_("暂停原因（第六十一条）"), choices=[("", "—")] + list(SuspensionCause.choices), required=False
+        label=_("暂停原因（第六十一条）"), choices=[("", "—"), *list(SuspensionCause.choices)], required=False
     )
     cause_ends_on = forms.DateField(label=_("暂停原因消失日期"), widget=DATE_WIDGET, required=False)
     announcement_number = forms.CharField(label=_("公告编号"), max_length=60, required=False)

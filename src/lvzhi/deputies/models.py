@@ -29,7 +29,9 @@ class Person(VersionedModel):
     name = models.CharField(_("姓名"), max_length=50)
     # Derived from ``name`` by services (``lvzhi.core.text``) so "zs" finds 张三 in the query.
     name_pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True, db_index=True, editable=False)
-    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True, editable=False)
+    name_initials = models.CharField(
+        _("姓名首字母"), max_length=50, blank=True, db_index=True, editable=False
+    )
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -70,7 +72,9 @@ class Mandate(VersionedModel):
     written only by the services that record events.
     """
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="mandates")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="mandates"
+    )
     congress = models.ForeignKey(
         "organizations.Congress", verbose_name=_("人大"), on_delete=models.PROTECT, related_name="mandates"
     )
@@ -94,7 +98,11 @@ class Mandate(VersionedModel):
     )
     start_date = models.DateField(_("当选日期"))
     status = models.CharField(
-        _("资格状态"), max_length=20, choices=MandateStatus.choices, default=MandateStatus.ACTIVE, editable=False
+        _("资格状态"),
+        max_length=20,
+        choices=MandateStatus.choices,
+        default=MandateStatus.ACTIVE,
+        editable=False,
     )
     status_since = models.DateField(_("状态起始日期"), editable=False)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"], m2m_fields=[fields, groups])
@@ -104,8 +112,12 @@ class Mandate(VersionedModel):
         verbose_name_plural = _("代表资格")
         ordering = ["electoral_unit__order", "card_number"]
         constraints = [
-            models.UniqueConstraint(fields=["congress", "term", "card_number"], name="mandate_unique_card_number"),
-            models.UniqueConstraint(fields=["person", "congress", "term"], name="mandate_one_per_person_term"),
+            models.UniqueConstraint(
+                fields=["congress", "term", "card_number"], name="mandate_unique_card_number"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "congress", "term"], name="mandate_one_per_person_term"
+            ),
         ]
         indexes = [models.Index(fields=["congress", "term", "status"], name="mandate_congress_term_status")]
 
@@ -117,7 +129,9 @@ class MandateEvent(TimeStampedModel):
     """资格变动: an event in a mandate's life (Arts. 61-63). Events are never edited or deleted;
     the mandate's status is what its events, in date order, make it."""
 
-    mandate = models.ForeignKey(Mandate, verbose_name=_("代表资格"), on_delete=models.PROTECT, related_name="events")
+    mandate = models.ForeignKey(
+        Mandate, verbose_name=_("代表资格"), on_delete=models.PROTECT, related_name="events"
+    )
     type = models.CharField(_("变动类型"), max_length=40, choices=MandateEventType.choices)
     date = models.DateField(_("日期"))
     reason = models.TextField(_("事由"), blank=True)

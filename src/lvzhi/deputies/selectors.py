@@ -79,7 +79,16 @@ def mandate_dashboard(*, user) -> dict:
 
 
 HISTORY_ACTIONS = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
-HIDDEN_HISTORY_FIELDS = {"id", "created_at", "name_pinyin", "name_initials", "person", "congress", "term", "user"}
+HIDDEN_HISTORY_FIELDS = {
+    "id",
+    "created_at",
+    "name_pinyin",
+    "name_initials",
+    "person",
+    "congress",
+    "term",
+    "user",
+}
 
 
 def _display(field, value, names: dict) -> str:
@@ -104,7 +113,9 @@ def _record_changes(model, old, new, names) -> list[tuple[str, str, str]]:
         if old is None and after in (None, ""):
             continue
         if before != after:
-            changes.append((str(field.verbose_name), _display(field, before, names), _display(field, after, names)))
+            changes.append(
+                (str(field.verbose_name), _display(field, before, names), _display(field, after, names))
+            )
     return changes
 
 
@@ -118,15 +129,21 @@ def mandate_history(mandate: Mandate) -> list[dict]:
 
     from lvzhi.organizations.models import ElectoralUnit
 
-    person_records = list(mandate.person.history.select_related("history_user").order_by("history_date", "history_id"))
-    mandate_records = list(mandate.history.select_related("history_user").order_by("history_date", "history_id"))
+    person_records = list(
+        mandate.person.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    mandate_records = list(
+        mandate.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     m2m = {}
     for attribute, through_name, target in (
         ("fields", "HistoricalMandate_fields", "expertisefield"),
         ("groups", "HistoricalMandate_groups", "deputygroup"),
     ):
         through = apps.get_model("deputies", through_name)
-        rows = through.objects.filter(history__in=[r.history_id for r in mandate_records]).select_related(target)
+        rows = through.objects.filter(history__in=[r.history_id for r in mandate_records]).select_related(
+            target
+        )
         snapshot: dict[int, list[str]] = {}
         for row in rows:
             related = getattr(row, target)
@@ -136,7 +153,10 @@ def mandate_history(mandate: Mandate) -> list[dict]:
     names = {(ElectoralUnit, unit.pk): unit.name for unit in ElectoralUnit.objects.filter(pk__in=unit_ids)}
 
     entries = []
-    for label, records, model in ((_("人员信息"), person_records, Person), (_("代表资格"), mandate_records, Mandate)):
+    for label, records, model in (
+        (_("人员信息"), person_records, Person),
+        (_("代表资格"), mandate_records, Mandate),
+    ):
         previous = None
         for record in records:
             changes = _record_changes(model, previous, record, names)

@@ -225,15 +225,18 @@ def mandate_event_record(
     """
     _require_registry_manager(actor)
     today = today or timezone.localdate()
-    mandate = Mandate.objects.select_for_update().select_related("person", "congress", "term", "electoral_unit").get(
-        pk=mandate_id
+    mandate = (
+        Mandate.objects.select_for_update()
+        .select_related("person", "congress", "term", "electoral_unit")
+        .get(pk=mandate_id)
     )
     if type not in workflow.TRANSITIONS or type in workflow.START_EVENTS:
         raise DomainError(_("不能在此记录该类型的资格变动。"), field="type")
     new_status = workflow.status_after(mandate.status, type)
     if on < mandate.start_date:
         raise DomainError(
-            _("变动日期不能早于当选日期（{start}）。").format(start=mandate.start_date.isoformat()), field="date"
+            _("变动日期不能早于当选日期（{start}）。").format(start=mandate.start_date.isoformat()),
+            field="date",
         )
     last = mandate.events.order_by("-date", "-id").first()
     if last and on < last.date:
@@ -248,7 +251,9 @@ def mandate_event_record(
     )
     if type == MandateEventType.SUSPENSION:
         if not suspension_cause:
-            raise DomainError(_("暂停执行代表职务须注明《代表法》第六十一条规定的原因。"), field="suspension_cause")
+            raise DomainError(
+                _("暂停执行代表职务须注明《代表法》第六十一条规定的原因。"), field="suspension_cause"
+            )
         if cause_ends_on and cause_ends_on < on:
             raise DomainError(_("暂停原因消失日期不能早于暂停日期。"), field="cause_ends_on")
         event.suspension_cause = suspension_cause
@@ -260,7 +265,9 @@ def mandate_event_record(
     if type in workflow.TERMINATING_EVENTS:
         event.announcement_number = announcement_number
         event.announcement_date = announcement_date or on
-        event.announcement_text = announcement_text or termination_announcement(mandate, type, event.announcement_date)
+        event.announcement_text = announcement_text or termination_announcement(
+            mandate, type, event.announcement_date
+        )
     event.save()
 
     mandate.status = new_status

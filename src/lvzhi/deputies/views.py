@@ -50,13 +50,24 @@ def _export(filtered) -> bytes:
     ]  # fmt: skip
     rows = (
         [
-            m.card_number, m.person.name, m.person.get_gender_display(), m.person.ethnicity,
-            m.person.get_party_display(), m.congress.name, m.term.label, m.electoral_unit.name,
-            m.get_composition_display(), _("是") if m.is_grassroots else _("否"),
-            "、".join(f.name for f in m.fields.all()), "、".join(g.name for g in m.groups.all()),
-            m.person.workplace, mask_phone(m.person.phone), mask_email(m.person.email),
-            m.start_date, m.get_status_display(),
-        ]  # fmt: skip
+            m.card_number,
+            m.person.name,
+            m.person.get_gender_display(),
+            m.person.ethnicity,
+            m.person.get_party_display(),
+            m.congress.name,
+            m.term.label,
+            m.electoral_unit.name,
+            m.get_composition_display(),
+            _("是") if m.is_grassroots else _("否"),
+            "、".join(f.name for f in m.fields.all()),
+            "、".join(g.name for g in m.groups.all()),
+            m.person.workplace,
+            mask_phone(m.person.phone),
+            mask_email(m.person.email),
+            m.start_date,
+            m.get_status_display(),
+        ]
         for m in filtered[:EXPORT_LIMIT]
     )
     return workbook_bytes(_("代表名册"), headers, rows)
@@ -131,9 +142,10 @@ def mandate_event_create_view(request, pk: int):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(
-                request, _("已记录“{event}”，资格状态：{status}。").format(
+                request,
+                _("已记录“{event}”，资格状态：{status}。").format(
                     event=event.get_type_display(), status=Mandate.objects.get(pk=pk).get_status_display()
-                )
+                ),
             )
             return redirect("deputies:detail", pk=pk)
     return render(request, "deputies/mandate_event_form.html", {"mandate": mandate, "form": form})
@@ -201,7 +213,9 @@ def mandate_edit_view(request, pk: int):
                     services.mandate_update(
                         mandate_id=mandate.pk,
                         expected_version=mandate_version,
-                        changes={f: data[f] for f in mandate_form.changed_data if f not in ("fields", "groups")},
+                        changes={
+                            f: data[f] for f in mandate_form.changed_data if f not in ("fields", "groups")
+                        },
                         fields=list(data["fields"]),
                         groups=list(data["groups"]),
                         actor=request.user,

@@ -42,7 +42,10 @@ TRANSITIONS: dict[str, Transition] = {
     T.BY_ELECTION: Transition(T.BY_ELECTION, frozenset(), S.ACTIVE),
     T.SUSPENSION: Transition(T.SUSPENSION, frozenset({S.ACTIVE}), S.SUSPENDED),
     T.RESUMPTION: Transition(T.RESUMPTION, frozenset({S.SUSPENDED}), S.ACTIVE),
-    **{event: Transition(event, frozenset({S.ACTIVE, S.SUSPENDED}), S.TERMINATED) for event in TERMINATING_EVENTS},
+    **{
+        event: Transition(event, frozenset({S.ACTIVE, S.SUSPENDED}), S.TERMINATED)
+        for event in TERMINATING_EVENTS
+    },
 }
 
 REFUSALS = {
@@ -64,7 +67,9 @@ def status_after(current: str | None, event_type: str) -> str:
         raise DomainError(_("该代表资格已有当选记录，不能重复记录当选。"))
     if current not in transition.sources:
         if current == S.TERMINATED:
-            raise DomainError(REFUSALS.get((event_type, current), _("该代表资格已终止，不能再记录资格变动。")))
+            raise DomainError(
+                REFUSALS.get((event_type, current), _("该代表资格已终止，不能再记录资格变动。"))
+            )
         raise DomainError(
             REFUSALS.get((event_type, current))
             or _("当前状态“{status}”下不能记录“{event}”。").format(

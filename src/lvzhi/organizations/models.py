@@ -20,7 +20,12 @@ class Congress(TimeStampedModel):
     level = models.CharField(_("层级"), max_length=20, choices=CongressLevel.choices)
     region = models.CharField(_("行政区域"), max_length=50)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级人大"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级人大"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
@@ -37,7 +42,9 @@ class Congress(TimeStampedModel):
 class Term(TimeStampedModel):
     """届: five years, from the first session of one congress to the first of the next (Art. 2)."""
 
-    congress = models.ForeignKey(Congress, verbose_name=_("人大"), on_delete=models.PROTECT, related_name="terms")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("人大"), on_delete=models.PROTECT, related_name="terms"
+    )
     number = models.PositiveSmallIntegerField(_("届次"))
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
@@ -96,7 +103,9 @@ class ElectoralUnit(TimeStampedModel):
         verbose_name = _("选举单位")
         verbose_name_plural = _("选举单位")
         ordering = ["congress", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="electoral_unit_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "name"], name="electoral_unit_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -121,7 +130,9 @@ class ExpertiseField(TimeStampedModel):
 class DeputyGroup(TimeStampedModel):
     """代表小组: territorial or sectoral; the basic unit of activity between sessions (Arts. 26-28)."""
 
-    congress = models.ForeignKey(Congress, verbose_name=_("人大"), on_delete=models.PROTECT, related_name="groups")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("人大"), on_delete=models.PROTECT, related_name="groups"
+    )
     name = models.CharField(_("名称"), max_length=60)
     kind = models.CharField(_("类型"), max_length=20, choices=DeputyGroupKind.choices)
     electoral_unit = models.ForeignKey(
@@ -168,7 +179,12 @@ class HandlingUnit(TimeStampedModel):
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
     kind = models.CharField(_("类型"), max_length=30, choices=HandlingUnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField(_("在用"), default=True)
     order = models.PositiveIntegerField(_("排序"), default=0)

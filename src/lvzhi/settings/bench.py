@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("LVZHI_SECURE_SSL_REDIRECT", "false")
 
-from .prod import *  # noqa: E402,F403
+from .prod import *  # noqa: F403
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -17,7 +17,11 @@ def field_row(field):
         css = "form-control"
     if field.errors:
         css += " is-invalid"
-    return {"field": field, "widget": field.as_widget(attrs={"class": css}), "is_check": css.startswith("form-check")}
+    return {
+        "field": field,
+        "widget": field.as_widget(attrs={"class": css}),
+        "is_check": css.startswith("form-check"),
+    }
 
 
 @register.simple_tag(takes_context=True)
