@@ -7,13 +7,14 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lvzhi.accounts.roles import can_manage_registry, may_see_history, may_see_private_contact
 from lvzhi.core.errors import DomainError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
 from lvzhi.core.text import mask_email, mask_phone
 
-from . import selectors, services, workflow
+from . import selectors, services, tables, workflow
 from .filters import MandateFilter
 from .forms import DeputyCreateForm, MandateEventForm, MandateForm, PersonForm
 from .models import Mandate
@@ -21,12 +22,12 @@ from .models import Mandate
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 SORTABLE_COLUMNS = [
-    ("card_number", _("代表证号")),
-    ("name", _("姓名")),
-    ("electoral_unit", _("选举单位")),
-    ("composition", _("构成类别")),
-    ("start_date", _("当选日期")),
-    ("status", _("资格状态")),
+    ("card_number", gettext_lazy("代表证号")),
+    ("name", gettext_lazy("姓名")),
+    ("electoral_unit", gettext_lazy("选举单位")),
+    ("composition", gettext_lazy("构成类别")),
+    ("start_date", gettext_lazy("当选日期")),
+    ("status", gettext_lazy("资格状态")),
 ]
 
 
@@ -88,6 +89,8 @@ def mandate_list_view(request):
     context = {
         "filter": filterset,
         "page": page,
+        "rows": tables.mandate_rows(page.object_list),
+        "empty_row": tables.empty_row(len(SORTABLE_COLUMNS) + 5),
         "query": query.urlencode(),
         "ordering": request.GET.get("ordering", ""),
         "sortable_columns": SORTABLE_COLUMNS,

@@ -10,12 +10,21 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lvzhi.accounts.roles import may_see_private_contact
+from lvzhi.core.api import ChoiceLabelField
 from lvzhi.core.progress import progress_get
 from lvzhi.core.text import mask_email, mask_id_number, mask_phone, mask_text
 from lvzhi.organizations.models import Congress, DeputyGroup, ElectoralUnit, ExpertiseField, Term
 
 from .. import workflow
-from ..choices import Composition, MandateEventType, SuspensionCause
+from ..choices import (
+    Composition,
+    Gender,
+    MandateEventType,
+    MandateStatus,
+    Party,
+    RosterImportStatus,
+    SuspensionCause,
+)
 from ..models import Mandate, MandateEvent, Person, RosterImport
 from ..services import PERSON_EDITABLE, DeputyData
 
@@ -57,8 +66,8 @@ class UserReferenceSerializer(serializers.Serializer):
 class PersonSerializer(serializers.ModelSerializer):
     """The person behind a mandate. The mandate serializer masks its private contact data."""
 
-    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
-    party_display = serializers.CharField(source="get_party_display", read_only=True)
+    gender_display = ChoiceLabelField(Gender.choices, source="gender")
+    party_display = ChoiceLabelField(Party.choices, source="party")
 
     class Meta:
         model = Person
@@ -96,10 +105,10 @@ class MandateSerializer(serializers.ModelSerializer):
     congress_name = serializers.CharField(source="congress.name", read_only=True)
     term_label = serializers.CharField(source="term.label", read_only=True)
     electoral_unit_name = serializers.CharField(source="electoral_unit.name", read_only=True)
-    composition_display = serializers.CharField(source="get_composition_display", read_only=True)
+    composition_display = ChoiceLabelField(Composition.choices, source="composition")
     fields = NamedReferenceSerializer(many=True, read_only=True)
     groups = NamedReferenceSerializer(many=True, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(MandateStatus.choices, source="status")
     available_events = serializers.SerializerMethodField(
         help_text="The event types that may be recorded on the mandate in its current status."
     )
@@ -399,7 +408,7 @@ class ProgressSerializer(serializers.Serializer):
 class RosterImportSerializer(serializers.ModelSerializer):
     """An upload with its row-by-row errors, its preview and the progress of its running stage."""
 
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(RosterImportStatus.choices, source="status")
     congress_name = serializers.CharField(source="congress.name", read_only=True)
     term_label = serializers.CharField(source="term.label", read_only=True)
     created_by = UserReferenceSerializer(read_only=True)
