@@ -80,7 +80,7 @@ def mandate_list_view(request):
     filterset = MandateFilter(request.GET or None, queryset=selectors.mandate_list(user=request.user))
     mandates = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     if not request.GET.get("ordering"):
-        mandates = mandates.order_by("electoral_unit__order", "card_number", "id")
+        mandates = mandates.order_by("congress__order", "electoral_unit__order", "card_number", "id")
     if request.GET.get("export") == "xlsx":
         return xlsx_response(_export(mandates), _("代表名册.xlsx"))
     page = Paginator(mandates, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -4,6 +4,7 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -77,7 +78,7 @@ def fast_select(field):
         else {str(bound if bound is not None else "")}
     )
     if isinstance(field.field.widget, forms.NullBooleanSelect):
-        choices = [("", "—"), ("true", "是"), ("false", "否")]
+        choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
         selected = {
             "true"
             if bound in (True, "true", "True", "1")
@@ -92,7 +93,9 @@ def fast_select(field):
         '<option value="{}"{}>{}</option>',
         (
             (value, mark_safe(" selected") if str(value) in selected else "", label)
-            for value, label in ((str(getattr(v, "value", v)), label) for v, label in choices)
+            for value, label in (
+                (str(getattr(v, "value", v)), label if v != "" else _("全部")) for v, label in choices
+            )
         ),
     )
     return format_html(
