@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "lvzhi.accounts",
     "lvzhi.organizations",
     "lvzhi.deputies",
+    "lvzhi.notifications",
+    "lvzhi.suggestions",
 ]
 
 MIDDLEWARE = [
