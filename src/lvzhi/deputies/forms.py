@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from lvzhi.organizations.models import Congress, DeputyGroup, ElectoralUnit, ExpertiseField, Term
 
 from . import workflow
-from .choices import Composition, Gender, MandateEventType, Party, SuspensionCause
+from .choices import MandateEventType, SuspensionCause
 from .models import Mandate, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -125,5 +125,32 @@ class MandateEventForm(forms.Form):
         self.fields["date"].initial = timezone.localdate()
 
 
-# Chinese labels for the registry's enumerations, used by the list's filter form.
-ENUM_LABELS = {"gender": Gender, "party": Party, "composition": Composition}
+class TermSelect(forms.Select):
+    """A term drop-down whose options name their congress, so the page can filter them."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-congress"] = instance.congress_id
+        return option
+
+
+class RosterImportForm(forms.Form):
+    congress = forms.ModelChoiceField(label=_("人大"), queryset=Congress.objects.all())
+    term = forms.ModelChoiceField(
+        label=_("届次"), queryset=Term.objects.select_related("congress"), widget=TermSelect
+    )
+    file = forms.FileField(
+        label=_("名册文件"),
+        help_text=_("请使用导入模板填写，仅支持 .xlsx 格式。"),
+        widget=forms.FileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("congress") and data.get("term") and data["term"].congress_id != data["congress"].pk:
+            self.add_error("term", _("所选届次不属于所选人大。"))
+        return data

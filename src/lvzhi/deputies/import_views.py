@@ -5,7 +5,6 @@ Thin views over ``deputies.importer``: form → service → redirect. Only the d
 polls itself with HTMX while the file is checked or applied.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
@@ -19,9 +18,10 @@ from lvzhi.core.errors import DomainError
 from lvzhi.core.excel import xlsx_response
 from lvzhi.core.progress import progress_get
 from lvzhi.organizations.choices import CongressLevel
-from lvzhi.organizations.models import Congress, Term
+from lvzhi.organizations.models import Congress
 
 from .choices import RosterImportStatus
+from .forms import RosterImportForm
 from .importer import (
     IN_PROGRESS,
     PROGRESS_KIND,
@@ -29,10 +29,10 @@ from .importer import (
     roster_import_apply,
     roster_import_cancel,
     roster_import_create,
-    roster_import_recent,
     roster_template_bytes,
 )
 from .models import RosterImport
+from .selectors import roster_import_recent
 
 TEMPLATE_FILENAME = "代表名册导入模板.xlsx"
 STATUS_CLASSES = {
@@ -45,37 +45,6 @@ STATUS_CLASSES = {
     RosterImportStatus.FAILED: "bg-red-lt",
     RosterImportStatus.CANCELLED: "bg-secondary-lt",
 }
-
-
-class TermSelect(forms.Select):
-    """A term drop-down whose options name their congress, so the page can filter them."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        instance = getattr(value, "instance", None)
-        if instance is not None:
-            option["attrs"]["data-congress"] = instance.congress_id
-        return option
-
-
-class RosterImportForm(forms.Form):
-    congress = forms.ModelChoiceField(label=_("人大"), queryset=Congress.objects.all())
-    term = forms.ModelChoiceField(
-        label=_("届次"), queryset=Term.objects.select_related("congress"), widget=TermSelect
-    )
-    file = forms.FileField(
-        label=_("名册文件"),
-        help_text=_("请使用导入模板填写，仅支持 .xlsx 格式。"),
-        widget=forms.FileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("congress") and data.get("term") and data["term"].congress_id != data["congress"].pk:
-            self.add_error("term", _("所选届次不属于所选人大。"))
-        return data
 
 
 def _require_importer(user) -> None:

@@ -1122,12 +1122,3 @@ def roster_import_cancel(*, import_id: int, actor) -> RosterImport:
             _("该名册导入当前为“{status}”，不能取消。").format(status=roster_import.get_status_display())
         )
     return _finish(roster_import, STATUS.CANCELLED, expected=roster_import.status)
-
-
-def roster_import_recent(*, user, limit: int = 20) -> list[RosterImport]:
-    """The latest imports, for the import page; nothing for a user who may not import."""
-    if not can_import_roster(user):
-        return []
-    return list(
-        RosterImport.objects.select_related("congress", "term", "created_by").order_by("-created_at")[:limit]
-    )

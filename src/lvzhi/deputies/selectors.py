@@ -5,11 +5,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.choices import Role
-from lvzhi.accounts.roles import sees_all_deputies
+from lvzhi.accounts.roles import can_import_roster, sees_all_deputies
 from lvzhi.organizations.models import DeputyGroup, ExpertiseField
 
 from .choices import MandateStatus
-from .models import Mandate, Person
+from .models import Mandate, Person, RosterImport
 
 
 def mandates_visible_to(user) -> QuerySet[Mandate]:
@@ -179,3 +179,12 @@ def mandate_history(mandate: Mandate) -> list[dict]:
             previous = record
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries
+
+
+def roster_import_recent(*, user, limit: int = 20) -> list[RosterImport]:
+    """The latest roster imports, for the import page; nothing for a user who may not import."""
+    if not can_import_roster(user):
+        return []
+    return list(
+        RosterImport.objects.select_related("congress", "term", "created_by").order_by("-created_at")[:limit]
+    )
