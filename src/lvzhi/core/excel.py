@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -23,6 +24,11 @@ def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence])
     for row in rows:
         values = ["" if value is None else value for value in row]
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                # Text that Excel would run as a formula (CSV/formula injection): keep it text.
+                cell.data_type = "s"
+                cell.quotePrefix = True
         for index, value in enumerate(values):
             widths[index] = min(max(widths[index], len(str(value)) * 2 + 2), 60)
     for index, width in enumerate(widths, start=1):
