@@ -17,8 +17,9 @@ test: install
 install: $(VENV)/.synced assets/node_modules/.installed
 	@$(VENV)/bin/lvzhi assets
 
+# uv itself, when the machine has none: in a private venv (Debian splits venv into python3-venv).
 var/tools/bin/uv:
-	python3 -m venv var/tools
+	python3 -m venv var/tools || { scripts/ensure-system-packages --venv && python3 -m venv var/tools; }
 	var/tools/bin/pip install --quiet uv==$(UV_VERSION)
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)

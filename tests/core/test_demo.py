@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -79,10 +80,17 @@ def test_seed_demo_is_refused_when_demo_is_not_allowed(settings):
 
 def test_production_settings_never_allow_demo_and_bench_settings_do(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
-    monkeypatch.setenv("LVZHI_SECURE_SSL_REDIRECT", "false")  # bench.py sets it: keep it undone
+    monkeypatch.setenv("LVZHI_SECURE_SSL_REDIRECT", "false")  # bench.py sets these: keep them undone
+    monkeypatch.setenv("LVZHI_REQUIRE_SERVICES", "false")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
 
-    assert runpy.run_module("lvzhi.settings.prod")["LVZHI_ALLOW_DEMO"] is False
     assert runpy.run_module("lvzhi.settings.bench")["LVZHI_ALLOW_DEMO"] is True
+    monkeypatch.setenv("LVZHI_REQUIRE_SERVICES", "true")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        runpy.run_module("lvzhi.settings.prod")  # production refuses to run on the embedded parts
+    monkeypatch.setenv("DATABASE_URL", "postgres://lvzhi@db.example/lvzhi")
+    monkeypatch.setenv("REDIS_URL", "redis://redis.example:6379/0")
+    assert runpy.run_module("lvzhi.settings.prod")["LVZHI_ALLOW_DEMO"] is False
 
 
 def test_demo_accounts_prints_no_account_in_production(seeded, settings):

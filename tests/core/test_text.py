@@ -32,3 +32,21 @@ def test_masking_and_normalising():
     assert mask_id_number("350102199001011234") == "350***********1234"
     assert normalize_code(" １６００１ ") == "16001"
     assert normalize_code("35010219900101123x") == "35010219900101123X"
+
+
+@pytest.mark.parametrize(
+    ("raw", "phone"),
+    [("13912345678", "13912345678"), ("+86 139 1234 5678", "13912345678"), ("0591-87654321", "0591-87654321"),
+     ("(0591)87654321", "059187654321"), ("12345", None), ("2345678901", None)],
+)  # fmt: skip
+def test_normalize_phone(raw, phone):
+    from lvzhi.core.text import normalize_phone
+
+    assert normalize_phone(raw) == phone
+
+
+def test_normalize_id_number():
+    from lvzhi.core.text import normalize_id_number
+
+    assert normalize_id_number("35010219900101123x") == "35010219900101123X"
+    assert normalize_id_number("3501021990010112") is None

@@ -358,3 +358,53 @@ def test_create_form_seats_a_deputy(client, staff, term, gulou):
     assert response.status_code == 302
     assert (mandate.person.name, mandate.person.ethnicity, mandate.is_grassroots) == ("林新", "畲族", True)
     assert mandate.events.get().actor == staff
+
+
+@pytest.mark.parametrize("role", ["unit_user", "committee_user"])
+def test_who_recorded_an_event_is_hidden_from_units_and_committees(
+    client, staff, gulou_mandate, role, request
+):
+    staff.display_name = "记录人甲"
+    staff.save()
+    gulou_mandate.events.update(actor=staff)
+    client.force_login(request.getfixturevalue(role))
+    assert "记录人甲" not in client.get(reverse("deputies:detail", args=[gulou_mandate.pk])).content.decode()
+    client.force_login(staff)
+    assert "记录人甲" in client.get(reverse("deputies:detail", args=[gulou_mandate.pk])).content.decode()
+
+
+def test_a_forged_filter_value_shows_nothing(client, staff, three):
+    client.force_login(staff)
+    response = client.get(LIST + "?status=bogus")
+    assert response.context["page"].paginator.count == 0
+    assert "查询条件有误" in response.content.decode()
+    export = client.get(LIST + "?status=bogus&export=xlsx")
+    assert load_workbook(BytesIO(export.content)).active.max_row == 1  # the header only
+
+
+def test_leader_sees_private_contact_on_the_page(client, leader, gulou_mandate):
+    client.force_login(leader)
+    page = client.get(reverse("deputies:detail", args=[gulou_mandate.pk])).content.decode()
+    assert gulou_mandate.person.phone in page
+    assert gulou_mandate.person.address in page
+
+
+def test_htmx_partial_is_scoped_too(client, county_user, three):
+    _own, gulou, taijiang = three
+    client.force_login(county_user)
+    response = client.get(LIST, HTTP_HX_REQUEST="true")
+    assert next(t.name for t in response.templates) == "deputies/partials/mandate_table.html"
+    page = response.content.decode()
+    assert taijiang.person.name not in page
+    assert gulou.person.name in page
+
+
+def test_edit_keeps_a_landline_phone(client, staff, gulou_mandate):
+    gulou_mandate.person.phone = "0591-87654321"  # as the roster import stores it
+    gulou_mandate.person.save()
+    client.force_login(staff)
+    payload = _edit_payload(gulou_mandate, **{"person-workplace": "鼓楼区某街道"})
+    response = client.post(reverse("deputies:edit", args=[gulou_mandate.pk]), payload)
+    assert response.status_code == 302
+    gulou_mandate.person.refresh_from_db()
+    assert (gulou_mandate.person.phone, gulou_mandate.person.workplace) == ("0591-87654321", "鼓楼区某街道")

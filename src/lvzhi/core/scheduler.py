@@ -21,8 +21,8 @@ def run_due_jobs(last_run: dict[str, float], now: float) -> list[str]:
     ran = []
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         interval = float(entry["schedule"])
-        if now - last_run.get(name, 0.0) < interval:
-            continue
+        if name in last_run and now - last_run[name] < interval:
+            continue  # a job that never ran runs at once
         last_run[name] = now
         close_old_connections()
         try:

@@ -45,7 +45,11 @@ def enqueue(path: str, *args) -> None:
 
     def dispatch() -> None:
         if backend == "celery":
-            _resolve(path).delay(*args)
+            # By name, through our app (its broker is REDIS_URL): a shared_task's .delay() would
+            # use whatever Celery app is current, and an app server never imports lvzhi.celery.
+            from lvzhi.celery import app
+
+            app.send_task(path, args=args)
         elif backend == "thread":
             _run_in_thread(path, args)
         else:

@@ -1,5 +1,6 @@
 """Chinese text helpers: pinyin for search, normalised codes, masking of personal data."""
 
+import re
 import unicodedata
 
 from pypinyin import lazy_pinyin
@@ -90,3 +91,24 @@ def chinese_number(number: int) -> str:
         + "百"
         + (chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
     )
+
+
+ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
+
+
+def normalize_id_number(value: str) -> str | None:
+    """An ID number's canonical form (18 characters, upper-case X), or None if malformed."""
+    id_number = normalize_code(value)
+    return id_number if ID_NUMBER.match(id_number) else None
+
+
+def normalize_phone(value: str) -> str | None:
+    """A mobile number as 11 digits, or a landline with its area code (``0591-87654321``);
+    None if it is neither. The roster import, the forms and the API all accept the same."""
+    phone = re.sub(r"[\s()（）]", "", normalize_code(value))
+    mobile = MOBILE.match(phone.replace("-", ""))
+    if mobile:
+        return mobile.group(1)
+    return phone if LANDLINE.match(phone) else None

@@ -4,11 +4,36 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lvzhi.core.text import normalize_id_number, normalize_phone
 from lvzhi.organizations.models import Congress, DeputyGroup, ElectoralUnit, ExpertiseField, Term
 
 from . import workflow
 from .choices import MandateEventType, SuspensionCause
 from .models import Mandate, Person
+
+ID_NUMBER_MESSAGE = _("公民身份号码应为18位，前17位为数字，末位为数字或X。")
+PHONE_MESSAGE = _("请输入11位手机号码或带区号的固定电话。")
+
+
+def clean_id_number(value: str, error_class) -> str:
+    """Shared by the person form and the API: empty, or a well-formed ID number."""
+    if not value.strip():
+        return ""
+    id_number = normalize_id_number(value)
+    if id_number is None:
+        raise error_class(ID_NUMBER_MESSAGE)
+    return id_number
+
+
+def clean_phone(value: str, error_class) -> str:
+    """Shared by the person form and the API: empty, a mobile number or a landline."""
+    if not value.strip():
+        return ""
+    phone = normalize_phone(value)
+    if phone is None:
+        raise error_class(PHONE_MESSAGE)
+    return phone
+
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,18 +57,10 @@ class PersonForm(forms.ModelForm):
         widgets = {"birth_date": DATE_WIDGET}
 
     def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip().upper()
-        if value and (
-            len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X")
-        ):
-            raise forms.ValidationError(_("公民身份号码应为18位，前17位为数字，末位为数字或X。"))
-        return value
+        return clean_id_number(self.cleaned_data["id_number"], forms.ValidationError)
 
     def clean_phone(self):
-        value = self.cleaned_data["phone"].strip()
-        if value and (not value.isdigit() or len(value) not in (11, 12)):
-            raise forms.ValidationError(_("请输入11位手机号码或带区号的固定电话。"))
-        return value
+        return clean_phone(self.cleaned_data["phone"], forms.ValidationError)
 
     def validate_unique(self):
         # Uniqueness of the ID number is a rule the service checks and reports in Chinese.

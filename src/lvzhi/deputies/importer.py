@@ -43,7 +43,7 @@ from lvzhi.accounts.roles import can_import_roster
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.core.progress import progress_set
 from lvzhi.core.tasks import enqueue
-from lvzhi.core.text import normalize_code, pinyin_full, pinyin_initials
+from lvzhi.core.text import normalize_code, normalize_id_number, normalize_phone, pinyin_full, pinyin_initials
 from lvzhi.organizations.models import DeputyGroup, ElectoralUnit, ExpertiseField
 
 from .choices import Composition, Gender, MandateEventType, MandateStatus, Party, RosterImportStatus
@@ -133,9 +133,6 @@ DATE_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
 DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
-MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 LIST_SEPARATORS = re.compile(r"[、，,；;\s]+")
 
 
@@ -492,8 +489,8 @@ class RosterChecker:
             # Excel keeps 15 significant digits: an ID typed as a number has lost its last ones.
             self.error(row, "id_number", _("公民身份号码请以文本格式填写：数字格式会丢失末几位。"))
             return ""
-        id_number = normalize_code(text)
-        if not ID_NUMBER.match(id_number):
+        id_number = normalize_id_number(text)
+        if id_number is None:
             self.error(row, "id_number", _("公民身份号码应为18位：前17位是数字，末位是数字或X。"))
             return ""
         return id_number
@@ -501,14 +498,11 @@ class RosterChecker:
     def _phone(self, row: RosterRow, text: str) -> str:
         if not text:
             return ""
-        phone = re.sub(r"[\s()（）]", "", normalize_code(text))
-        mobile = MOBILE.match(phone.replace("-", ""))
-        if mobile:
-            return mobile.group(1)
-        if LANDLINE.match(phone):
-            return phone
-        self.error(row, "phone", _("手机号码格式不正确：应为11位手机号码或带区号的固定电话。"))
-        return ""
+        phone = normalize_phone(text)
+        if phone is None:
+            self.error(row, "phone", _("手机号码格式不正确：应为11位手机号码或带区号的固定电话。"))
+            return ""
+        return phone
 
     @staticmethod
     def _lookup(text: str, known: dict) -> tuple[list, list[str]]:

@@ -52,6 +52,15 @@ def _check_card_number_free(*, congress_id: int, term_id: int, card_number: str,
         raise DomainError(_("代表证号“{number}”已被使用。").format(number=card_number), field="card_number")
 
 
+def _check_groups_of_congress(groups, congress_id: int) -> None:
+    strangers = [group.name for group in groups if group.congress_id != congress_id]
+    if strangers:
+        raise DomainError(
+            _("代表小组“{groups}”不属于该代表所在的人大。").format(groups="、".join(strangers)),
+            field="groups",
+        )
+
+
 def _check_start_in_term(term, start_date: date) -> None:
     if start_date < term.start_date or (term.end_date and start_date > term.end_date):
         raise DomainError(_("当选日期不在{term}的任期内。").format(term=term), field="start_date")
@@ -84,6 +93,7 @@ def deputy_create(*, data: DeputyData, actor) -> Mandate:
     if data.electoral_unit.congress_id != data.congress.pk or data.term.congress_id != data.congress.pk:
         raise DomainError(_("选举单位、届次必须属于同一人大。"))
     _check_start_in_term(data.term, data.start_date)
+    _check_groups_of_congress(data.groups, data.congress.pk)
     _check_card_number_free(congress_id=data.congress.pk, term_id=data.term.pk, card_number=card_number)
 
     id_number = normalize_code(data.person.get("id_number", ""))
@@ -94,8 +104,15 @@ def deputy_create(*, data: DeputyData, actor) -> Mandate:
         person_apply_name(person, data.person["name"])
         person._history_user = actor
         person.save()
-    elif Mandate.objects.filter(person=person, congress=data.congress, term=data.term).exists():
-        raise DomainError(_("{name}已是{term}代表。").format(name=person.name, term=data.term))
+    else:
+        typed_name = data.person.get("name", "").strip()
+        if typed_name != person.name or data.person.get("gender", person.gender) != person.gender:
+            raise DomainError(
+                _("公民身份号码已登记为{name}，与填写的姓名或性别不符，请核对。").format(name=person.name),
+                field="id_number",
+            )
+        if Mandate.objects.filter(person=person, congress=data.congress, term=data.term).exists():
+            raise DomainError(_("{name}已是{term}代表。").format(name=person.name, term=data.term))
 
     mandate = Mandate(
         person=person,
@@ -172,6 +189,10 @@ def mandate_update(
         if first_later and first_later.date < mandate.start_date:
             raise DomainError(_("当选日期不能晚于已记录的资格变动日期。"), field="start_date")
         mandate.events.filter(type__in=workflow.START_EVENTS).update(date=mandate.start_date)
+        if first_later is None:
+            mandate.status_since = mandate.start_date  # the status still dates from the election
+    if groups is not None:
+        _check_groups_of_congress(groups, mandate.congress_id)
     mandate._history_user = actor
     mandate.save()
     if fields is not None:
@@ -182,14 +203,20 @@ def mandate_update(
 
 
 def termination_announcement(mandate: Mandate, event_type: str, on: date) -> str:
-    """Art. 63: the termination of a mandate is announced by the standing committee."""
+    """Art. 63: the termination of a mandate is announced by the standing committee. The grounds
+    of Art. 62 are cited; death ends a mandate without being one of them."""
     congress = mandate.congress
+    basis = (
+        _("依照《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条的规定，")
+        if event_type in workflow.ART_62_EVENTS
+        else ""
+    )
     return _(
         "{congress}常务委员会公告\n\n"
-        "{unit}选出的{congress}第{term}届代表{name}，因{cause}，"
-        "依照《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条的规定，"
+        "{unit}选出的{congress}第{term}届代表{name}，因{cause}，{basis}"
         "其代表资格终止。\n\n特此公告。\n\n{congress}常务委员会\n{year}年{month}月{day}日"
     ).format(
+        basis=basis,
         congress=congress.name,
         unit=mandate.electoral_unit.name,
         term=chinese_number(mandate.term.number),
@@ -245,6 +272,11 @@ def mandate_event_record(
         )
     if on > today:
         raise DomainError(_("变动日期不能晚于今天。"), field="date")
+    if mandate.term.end_date and on > mandate.term.end_date:
+        raise DomainError(
+            _("变动日期不能晚于该届任期结束日期（{end}）。").format(end=mandate.term.end_date.isoformat()),
+            field="date",
+        )
 
     event = MandateEvent(
         mandate=mandate, type=type, date=on, reason=reason, document_reference=document_reference, actor=actor
@@ -263,6 +295,8 @@ def mandate_event_record(
     if type == MandateEventType.RESUMPTION:
         event.ends_suspension = last if last and last.type == MandateEventType.SUSPENSION else None
     if type in workflow.TERMINATING_EVENTS:
+        if announcement_date and announcement_date < on:
+            raise DomainError(_("公告日期不能早于资格终止日期。"), field="announcement_date")
         event.announcement_number = announcement_number
         event.announcement_date = announcement_date or on
         event.announcement_text = announcement_text or termination_announcement(
@@ -270,22 +304,24 @@ def mandate_event_record(
         )
     event.save()
 
+    if new_status != mandate.status:  # a change of suspension cause keeps the date it began
+        mandate.status_since = on
     mandate.status = new_status
-    mandate.status_since = on
     mandate.version += 1
     mandate._history_user = actor
     mandate.save(update_fields=["status", "status_since", "version", "updated_at"])
     if type == MandateEventType.SUSPENSION and cause_ends_on and cause_ends_on <= today:
-        resume_ended_suspensions(today=today)  # the cause has already ended (Art. 61)
+        resume_ended_suspensions(today=today, mandate_id=mandate.pk)  # the cause has already ended
     return event
 
 
 @transaction.atomic
-def resume_ended_suspensions(*, today: date | None = None) -> int:
+def resume_ended_suspensions(*, today: date | None = None, mandate_id: int | None = None) -> int:
     """Art. 61: a suspension ends by itself when its cause ends, unless the mandate has terminated.
 
     For every suspended mandate whose suspension's ``cause_ends_on`` has come, record an automatic
-    resumption on that date. Idempotent; run hourly by the scheduler. Returns how many it resumed.
+    resumption on that date. Idempotent; run hourly by the scheduler (``mandate_id`` limits it to
+    one mandate). Returns how many it resumed.
     """
     today = today or timezone.localdate()
     due = (
@@ -298,6 +334,8 @@ def resume_ended_suspensions(*, today: date | None = None) -> int:
         .select_related("mandate")
         .order_by("id")
     )
+    if mandate_id is not None:
+        due = due.filter(mandate_id=mandate_id)
     resumed = 0
     for suspension in due:
         mandate = Mandate.objects.select_for_update().get(pk=suspension.mandate_id)

@@ -78,7 +78,12 @@ def _export(filtered) -> bytes:
 def mandate_list_view(request):
     """The registry: filters, pinyin search, sorting, pagination and Excel export of the filtered list."""
     filterset = MandateFilter(request.GET or None, queryset=selectors.mandate_list(user=request.user))
-    mandates = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if not filterset.is_bound:
+        mandates = filterset.queryset
+    elif filterset.is_valid():
+        mandates = filterset.qs
+    else:
+        mandates = filterset.queryset.none()  # a forged filter value shows nothing, never everything
     if not request.GET.get("ordering"):
         mandates = mandates.order_by("congress__order", "electoral_unit__order", "card_number", "id")
     if request.GET.get("export") == "xlsx":
@@ -112,6 +117,7 @@ def mandate_detail_view(request, pk: int):
         .filter(person_id=mandate.person_id)
         .exclude(pk=mandate.pk),
         "history": selectors.mandate_history(mandate) if may_see_history(request.user, mandate) else None,
+        "show_actor": may_see_history(request.user, mandate),
         "can_manage": can_manage_registry(request.user),
         "event_form": MandateEventForm(mandate=mandate) if can_manage_registry(request.user) else None,
         "available_events": workflow.available_events(mandate.status),

@@ -14,20 +14,18 @@ from .choices import MandateEventType as T
 from .choices import MandateStatus as S
 
 START_EVENTS = frozenset({T.ELECTION, T.BY_ELECTION})
-# Art. 62 (1)-(7) and death.
-TERMINATING_EVENTS = frozenset(
-    {
-        T.TRANSFER_OUT,
-        T.RESIGNATION,
-        T.ORDERED_RESIGNATION,
-        T.UNAPPROVED_ABSENCES,
-        T.RECALL,
-        T.LOSS_OF_NATIONALITY,
-        T.DEPRIVATION_OF_POLITICAL_RIGHTS,
-        T.LOSS_OF_LEGAL_CAPACITY,
-        T.DEATH,
-    }
+# Art. 62 (1)-(7), then death; a tuple, so forms and the API list them in this order.
+ART_62_EVENTS = (
+    T.TRANSFER_OUT,
+    T.RESIGNATION,
+    T.ORDERED_RESIGNATION,
+    T.UNAPPROVED_ABSENCES,
+    T.RECALL,
+    T.LOSS_OF_NATIONALITY,
+    T.DEPRIVATION_OF_POLITICAL_RIGHTS,
+    T.LOSS_OF_LEGAL_CAPACITY,
 )
+TERMINATING_EVENTS = (*ART_62_EVENTS, T.DEATH)
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,8 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     T.ELECTION: Transition(T.ELECTION, frozenset(), S.ACTIVE),
     T.BY_ELECTION: Transition(T.BY_ELECTION, frozenset(), S.ACTIVE),
-    T.SUSPENSION: Transition(T.SUSPENSION, frozenset({S.ACTIVE}), S.SUSPENDED),
+    # From SUSPENDED it records a change of cause (custody becomes a sentence) with its own end.
+    T.SUSPENSION: Transition(T.SUSPENSION, frozenset({S.ACTIVE, S.SUSPENDED}), S.SUSPENDED),
     T.RESUMPTION: Transition(T.RESUMPTION, frozenset({S.SUSPENDED}), S.ACTIVE),
     **{
         event: Transition(event, frozenset({S.ACTIVE, S.SUSPENDED}), S.TERMINATED)
@@ -51,7 +50,6 @@ TRANSITIONS: dict[str, Transition] = {
 REFUSALS = {
     (T.RESUMPTION, S.TERMINATED): _("该代表资格已终止，不能恢复执行代表职务。"),
     (T.RESUMPTION, S.ACTIVE): _("该代表正在执行代表职务，无需恢复。"),
-    (T.SUSPENSION, S.SUSPENDED): _("该代表已暂停执行代表职务，不能重复暂停。"),
     (T.SUSPENSION, S.TERMINATED): _("该代表资格已终止，不能暂停执行代表职务。"),
 }
 

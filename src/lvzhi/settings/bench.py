@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("LVZHI_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("LVZHI_REQUIRE_SERVICES", "false")  # measured on SQLite unless BENCH_DATABASE_URL
 
 from .prod import *  # noqa: F403
 

@@ -14,6 +14,12 @@ from .base import env_bool
 DEBUG = False
 LVZHI_ALLOW_DEMO = False
 
+# Production is PostgreSQL and Redis (cache, Celery broker): without them it would quietly run
+# SQLite, a per-process cache and in-process tasks.
+for _required in ("DATABASE_URL", "REDIS_URL") if env_bool("LVZHI_REQUIRE_SERVICES", True) else ():
+    if not os.environ.get(_required):
+        raise ImproperlyConfigured(f"{_required} must be set in production (see README: Deploying).")
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters.")

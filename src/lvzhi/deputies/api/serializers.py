@@ -12,7 +12,7 @@ from rest_framework import serializers
 from lvzhi.accounts.roles import may_see_private_contact
 from lvzhi.core.api import ChoiceLabelField
 from lvzhi.core.progress import progress_get
-from lvzhi.core.text import mask_email, mask_id_number, mask_phone, mask_text
+from lvzhi.core.text import mask_email, mask_phone, mask_text
 from lvzhi.organizations.models import Congress, DeputyGroup, ElectoralUnit, ExpertiseField, Term
 
 from .. import workflow
@@ -25,16 +25,19 @@ from ..choices import (
     RosterImportStatus,
     SuspensionCause,
 )
+from ..forms import clean_id_number, clean_phone
 from ..models import Mandate, MandateEvent, Person, RosterImport
 from ..services import PERSON_EDITABLE, DeputyData
 
 # Private contact data and how each is masked where the reader may not see it in full.
 PRIVATE_CONTACT_MASKS = {
-    "id_number": mask_id_number,
     "phone": mask_phone,
     "email": mask_email,
     "address": mask_text,
 }
+# Withheld, not masked: a masked ID number's last digit is its check digit and, with the full birth
+# date and the electoral unit's region code, it gives the whole number back.
+PRIVATE_WITHHELD = ("id_number", "birth_date")
 
 
 # --- Shapes shared by several responses -------------------------------------------------------
@@ -64,10 +67,17 @@ class UserReferenceSerializer(serializers.Serializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    """The person behind a mandate. The mandate serializer masks its private contact data."""
+    """The person behind a mandate. The mandate serializer masks its private contact data and
+    withholds the ID number and full birth date from those who may not see them."""
 
     gender_display = ChoiceLabelField(Gender.choices, source="gender")
     party_display = ChoiceLabelField(Party.choices, source="party")
+    birth_month = serializers.DateField(
+        source="birth_date",
+        format="%Y-%m",
+        read_only=True,
+        help_text="出生年月（YYYY-MM），对所有可见者公开。",
+    )
 
     class Meta:
         model = Person
@@ -79,6 +89,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "gender",
             "gender_display",
             "ethnicity",
+            "birth_month",
             "birth_date",
             "party",
             "party_display",
@@ -151,6 +162,8 @@ class MandateSerializer(serializers.ModelSerializer):
             person = data["person"]
             for field, mask in PRIVATE_CONTACT_MASKS.items():
                 person[field] = mask(person[field])
+            for field in PRIVATE_WITHHELD:
+                person[field] = None
         return data
 
     def _shows_private_contact(self, mandate: Mandate) -> bool:
@@ -178,18 +191,10 @@ class PersonInputSerializer(serializers.ModelSerializer):
         ref_name = "PersonInput"
 
     def validate_id_number(self, value: str) -> str:
-        value = value.strip().upper()
-        if value and (
-            len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X")
-        ):
-            raise serializers.ValidationError(_("公民身份号码应为18位，前17位为数字，末位为数字或X。"))
-        return value
+        return clean_id_number(value, serializers.ValidationError)
 
     def validate_phone(self, value: str) -> str:
-        value = value.strip()
-        if value and (not value.isdigit() or len(value) not in (11, 12)):
-            raise serializers.ValidationError(_("请输入11位手机号码或带区号的固定电话。"))
-        return value
+        return clean_phone(value, serializers.ValidationError)
 
 
 class PersonUpdateSerializer(PersonInputSerializer):
