@@ -531,8 +531,8 @@ def test_patch_edits_person_and_mandate_and_shows_them_in_history(api, staff, te
     assert [(entry["what"], entry["action"], entry["who"]) for entry in history.data] == [
         ("代表资格", "修改", staff_ref),
         ("人员信息", "修改", staff_ref),
-        ("代表资格", "新建", None),
-        ("人员信息", "新建", None),
+        ("代表资格", "新增", None),
+        ("人员信息", "新增", None),
     ]
     assert history.data[0]["changes"] == [{"field": "选举单位", "old": "鼓楼区", "new": "台江区"}]
     assert history.data[1]["changes"] == [{"field": "手机", "old": "13800000002", "new": "13700000009"}]

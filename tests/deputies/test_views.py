@@ -258,8 +258,8 @@ def test_staff_records_a_suspension_and_sees_status_and_history(client, staff, g
     gulou_mandate.refresh_from_db()
     assert gulou_mandate.status == S.SUSPENDED
     history = response.context["history"]
-    assert history[0]["who"] == staff
-    assert ("资格状态", "在职", "暂停执行代表职务") in history[0]["changes"]
+    assert history[0].actor == staff
+    assert ("资格状态", "在职", "暂停执行代表职务") in [(c.label, c.old, c.new) for c in history[0].changes]
 
 
 def test_refused_event_shows_the_chinese_reason_and_changes_nothing(client, staff, gulou_mandate):
@@ -310,7 +310,8 @@ def test_edit_saves_and_shows_in_history(client, staff, gulou_mandate, taijiang)
     assert response.status_code == 200
     gulou_mandate.refresh_from_db()
     assert gulou_mandate.electoral_unit == taijiang
-    assert ("选举单位", "鼓楼区", "台江区") in response.context["history"][0]["changes"]
+    changes = response.context["history"][0].changes
+    assert ("选举单位", "鼓楼区", "台江区") in [(c.label, c.old, c.new) for c in changes]
 
 
 def test_concurrent_edit_is_refused(client, staff, gulou_mandate):

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lvzhi.accounts.roles import can_import_roster, can_manage_structure
+from lvzhi.accounts.roles import can_import_roster, can_manage_structure, is_office
 
 
 def navigation(request):
@@ -15,6 +15,8 @@ def navigation(request):
         items.append((_("名册导入"), reverse("deputies:import_start")))
     if can_manage_structure(user):
         items.append((_("组织结构"), reverse("organizations:index")))
+    if is_office(user):
+        items.append((_("工作日历"), reverse("core:calendar")))
     items.append((_("API 文档"), reverse("api-docs")))
     matches = [href for _label, href in items if request.path.startswith(href)]
     active = max(matches, key=len, default=None)

@@ -1,7 +1,9 @@
 """Base models shared by every app."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .errors import ConflictError
 
@@ -37,3 +39,75 @@ class VersionedModel(TimeStampedModel):
             raise ConflictError(_("该记录已被他人修改，请刷新页面后重新编辑。"))
         obj.version = expected_version + 1
         return obj
+
+
+# --- Working-day calendar (lvzhi.core.calendar computes with it) -------------------------------
+
+
+class CalendarDaySource(models.TextChoices):
+    PACKAGE = "package", _("节假日数据包")
+    STAFF = "staff", _("人工录入")
+
+
+class CalendarDay(TimeStampedModel):
+    """A day that departs from the week's rhythm: a public holiday (休息日) or an adjusted working
+    day on a weekend (调休上班). Every other day of a complete year is a working day Monday to Friday
+    and a rest day at the weekend; ``lvzhi.core.calendar`` reads it that way.
+
+    Seeded from the ``chinesecalendar`` package; the deputy-affairs office adds the next year's days
+    when the State Council publishes them. A row staff entered or changed is never overwritten by a
+    later seed.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=20, choices=CalendarDaySource.choices, default=CalendarDaySource.STAFF
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("工作日历日期")
+        verbose_name_plural = _("工作日历日期")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = _("工作日") if self.is_workday else _("休息日")
+        return f"{self.date.isoformat()} {kind}" + (f"（{self.name}）" if self.name else "")
+
+
+class CalendarYear(TimeStampedModel):
+    """A year of the working-day calendar. Only a year whose holidays staff (or the seed) confirmed
+    as fully entered (``is_complete``) is used for working-day arithmetic: in any other year a
+    working-day deadline is flagged to staff instead of being counted as plain weekdays."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    is_complete = models.BooleanField(_("已录入完整"), default=False)
+    published_on = models.DateField(_("放假安排发布日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = _("工作日历年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return _("{year}年").format(year=self.year)

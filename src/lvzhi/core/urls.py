@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("ping/", views.ping, name="ping"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/days/", calendar_views.calendar_day_save, name="calendar_day_save"),
+    path("calendar/days/delete/", calendar_views.calendar_day_delete, name="calendar_day_delete"),
+    path(
+        "calendar/<int:year>/complete/", calendar_views.calendar_year_complete, name="calendar_year_complete"
+    ),
 ]

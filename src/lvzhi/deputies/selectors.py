@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import can_import_roster, sees_all_deputies
+from lvzhi.core.history import HistoryEntry, row_history
 from lvzhi.organizations.models import DeputyGroup, ExpertiseField
 
 from .choices import MandateStatus
-from .models import Mandate, Person, RosterImport
+from .models import Mandate, RosterImport
 
 
 def mandates_visible_to(user) -> QuerySet[Mandate]:
@@ -78,106 +79,13 @@ def mandate_dashboard(*, user) -> dict:
     return {"totals": totals, "by_congress": by_congress, "by_composition": by_composition}
 
 
-HISTORY_ACTIONS = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
-HIDDEN_HISTORY_FIELDS = {
-    "id",
-    "created_at",
-    "name_pinyin",
-    "name_initials",
-    "person",
-    "congress",
-    "term",
-    "user",
-}
-
-
-def _display(field, value, names: dict) -> str:
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if field.is_relation:
-        return names.get((field.related_model, value), str(value))
-    return str(value)
-
-
-def _record_changes(model, old, new, names) -> list[tuple[str, str, str]]:
-    changes = []
-    for field in model._meta.concrete_fields:
-        if field.name in HIDDEN_HISTORY_FIELDS or field.name == "version" or field.name == "updated_at":
-            continue
-        before = getattr(old, field.attname) if old is not None else None
-        after = getattr(new, field.attname)
-        if old is None and after in (None, ""):
-            continue
-        if before != after:
-            changes.append(
-                (str(field.verbose_name), _display(field, before, names), _display(field, after, names))
-            )
-    return changes
-
-
-def mandate_history(mandate: Mandate) -> list[dict]:
-    """Who changed what and when, on the person and on the mandate (row history), newest first.
-
-    A constant number of queries whatever the length of the history: the person's and the
-    mandate's historical rows, their many-to-many snapshots, and the names they point to.
-    """
-    from django.apps import apps
-
-    from lvzhi.organizations.models import ElectoralUnit
-
-    person_records = list(
-        mandate.person.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    mandate_records = list(
-        mandate.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    m2m = {}
-    for attribute, through_name, target in (
-        ("fields", "HistoricalMandate_fields", "expertisefield"),
-        ("groups", "HistoricalMandate_groups", "deputygroup"),
-    ):
-        through = apps.get_model("deputies", through_name)
-        rows = through.objects.filter(history__in=[r.history_id for r in mandate_records]).select_related(
-            target
-        )
-        snapshot: dict[int, list[str]] = {}
-        for row in rows:
-            related = getattr(row, target)
-            snapshot.setdefault(row.history_id, []).append(related.name if related else "?")
-        m2m[attribute] = snapshot
-    unit_ids = {r.electoral_unit_id for r in mandate_records}
-    names = {(ElectoralUnit, unit.pk): unit.name for unit in ElectoralUnit.objects.filter(pk__in=unit_ids)}
-
-    entries = []
-    for label, records, model in (
-        (_("人员信息"), person_records, Person),
-        (_("代表资格"), mandate_records, Mandate),
-    ):
-        previous = None
-        for record in records:
-            changes = _record_changes(model, previous, record, names)
-            if model is Mandate:
-                for attribute, verbose in (("fields", _("专业领域")), ("groups", _("代表小组"))):
-                    before = sorted(m2m[attribute].get(previous.history_id, [])) if previous else []
-                    after = sorted(m2m[attribute].get(record.history_id, []))
-                    if before != after and (previous is not None or after):
-                        changes.append((str(verbose), "、".join(before) or "—", "、".join(after) or "—"))
-            if changes:
-                entries.append(
-                    {
-                        "when": record.history_date,
-                        "who": record.history_user,
-                        "what": label,
-                        "action": HISTORY_ACTIONS.get(record.history_type, record.history_type),
-                        "changes": changes,
-                    }
-                )
-            previous = record
-    entries.sort(key=lambda entry: entry["when"], reverse=True)
+def mandate_history(mandate: Mandate) -> list[HistoryEntry]:
+    """Who changed what and when, on the person and on the mandate (row history), newest first,
+    in a constant number of queries (``core.history``)."""
+    entries = row_history(
+        mandate.person, subject=str(_("人员信息")), hidden={"name_pinyin", "name_initials", "user"}
+    ) + row_history(mandate, subject=str(_("代表资格")), hidden={"person", "congress", "term"})
+    entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 
 

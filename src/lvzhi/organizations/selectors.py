@@ -8,7 +8,7 @@ for anybody else every queryset here is empty, so a guessed URL gives 404.
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.roles import can_manage_structure
+from lvzhi.core.history import HistoryEntry, row_history
 
 from .choices import CommitteeKind, CongressLevel, DeputyGroupKind, HandlingUnitKind
 from .models import (
@@ -34,7 +35,6 @@ from .models import (
 )
 
 PAGE_SIZE = 50
-EMPTY = "—"
 
 
 def _yes_no(value: bool) -> str:
@@ -432,121 +432,6 @@ def structure_counts(*, user) -> list[tuple[StructureKind, int]]:
 # --- History ---------------------------------------------------------------------------------
 
 
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    """One change of a row: who, when, and which fields changed."""
-
-    when: datetime
-    who: str
-    action: str
-    changes: list[FieldChange] = field(default_factory=list)
-
-
-HISTORY_ACTIONS = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
-
-
-def display_value(model_field, value, related: dict | None = None) -> str:
-    """A stored value as people read it: choice labels, 是/否, dates, related rows by name."""
-    if value is None or value == "":
-        return EMPTY
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.BooleanField):
-        return _yes_no(value)
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if model_field.is_relation:
-        if related is None:
-            related = {
-                (model_field.related_model, value): model_field.related_model._default_manager.filter(
-                    pk=value
-                ).first()
-            }
-        target = related.get((model_field.related_model, value))
-        return str(target) if target is not None else str(_("（已删除，编号 {pk}）").format(pk=value))
-    return str(value)
-
-
 def structure_history(*, instance) -> list[HistoryEntry]:
-    """The change history of one row, newest first: who, when and which fields changed (old → new).
-
-    Rows kept by django-simple-history are diffed record by record; related rows are looked up
-    in one query per related model, so the cost does not grow with the number of foreign keys.
-    """
-    model = type(instance)
-    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
-    tracked = [f for f in model._meta.concrete_fields if f.editable and not f.primary_key]
-    m2m = list(instance.history.model._history_m2m_fields)
-
-    # Collect every related id first, then resolve them model by model.
-    wanted: dict[type[models.Model], set] = {}
-    for record in records:
-        for model_field in tracked:
-            if model_field.is_relation:
-                value = getattr(record, model_field.attname)
-                if value is not None:
-                    wanted.setdefault(model_field.related_model, set()).add(value)
-    related = {
-        (related_model, pk): obj
-        for related_model, ids in wanted.items()
-        for pk, obj in related_model._default_manager.in_bulk(ids).items()
-    }
-
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        for model_field in tracked:
-            new = getattr(record, model_field.attname)
-            old = getattr(previous, model_field.attname) if previous is not None else None
-            if previous is None and new in (None, ""):
-                continue
-            if previous is not None and old == new:
-                continue
-            changes.append(
-                FieldChange(
-                    label=str(model_field.verbose_name),
-                    old=display_value(model_field, old, related) if previous is not None else EMPTY,
-                    new=display_value(model_field, new, related),
-                )
-            )
-        for model_field in m2m:
-            new_names = _m2m_names(record, model_field)
-            old_names = _m2m_names(previous, model_field) if previous is not None else []
-            if new_names != old_names:
-                changes.append(
-                    FieldChange(
-                        label=str(model_field.verbose_name),
-                        old="、".join(old_names) or EMPTY,
-                        new="、".join(new_names) or EMPTY,
-                    )
-                )
-        previous = record
-        if record.history_type == "~" and not changes:
-            continue
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=str(record.history_user) if record.history_user else str(_("系统")),
-                action=str(HISTORY_ACTIONS.get(record.history_type, record.history_type)),
-                changes=changes,
-            )
-        )
-    entries.reverse()
-    return entries
-
-
-def _m2m_names(record, model_field) -> list[str]:
-    """The names of the rows a historical record's many-to-many field pointed to."""
-    target = model_field.m2m_reverse_field_name()
-    rows = getattr(record, model_field.name).select_related(target).order_by(target)
-    return [str(getattr(row, target)) for row in rows if getattr(row, f"{target}_id") is not None]
+    """The change history of one row of the structure, newest first (``core.history``)."""
+    return row_history(instance)

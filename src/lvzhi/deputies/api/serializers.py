@@ -372,24 +372,20 @@ class MandateEventInputSerializer(serializers.Serializer):
 
 
 class HistoryChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="The field's Chinese label.")
+    field = serializers.CharField(source="label", help_text="The field's Chinese label.")
     old = serializers.CharField(help_text="The value before, as shown to people.")
     new = serializers.CharField(help_text="The value after, as shown to people.")
 
     class Meta:
         ref_name = "HistoryChange"
 
-    def to_representation(self, change):
-        field, old, new = change
-        return {"field": str(field), "old": str(old), "new": str(new)}
-
 
 class HistoryEntrySerializer(serializers.Serializer):
     """One saved change of the person or the mandate: when, who, what, and each field old → new."""
 
     when = serializers.DateTimeField()
-    who = UserReferenceSerializer(allow_null=True)
-    what = serializers.CharField(help_text="人员信息 or 代表资格.")
+    who = UserReferenceSerializer(source="actor", allow_null=True)
+    what = serializers.CharField(source="subject", help_text="人员信息 or 代表资格.")
     action = serializers.CharField(help_text="新建, 修改 or 删除.")
     changes = HistoryChangeSerializer(many=True)
 
