@@ -70,6 +70,10 @@ def new_page(browser, live_server, foreign_requests, tmp_path):
         context = browser.new_context(locale="zh-CN", accept_downloads=True, base_url=live_server.url)
         context.set_default_timeout(15_000)
         context.route("**/*", guard)
+        context.route_web_socket(
+            lambda url: urlparse(url).hostname != "127.0.0.1",
+            lambda socket: (foreign_requests.append(socket.url), socket.close()),
+        )
         contexts.append(context)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
