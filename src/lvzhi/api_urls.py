@@ -5,10 +5,16 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from lvzhi.deputies.api.urls import register as register_deputies
+from lvzhi.motions.api.urls import register as register_motions
+from lvzhi.notifications.api.urls import register as register_notifications
 from lvzhi.organizations.api.urls import register as register_organizations
+from lvzhi.suggestions.api.urls import register as register_suggestions
 
 router = DefaultRouter()
 register_organizations(router)
 register_deputies(router)
+register_motions(router)
+register_notifications(router)
+register_suggestions(router)
 
 urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token"), *router.urls]

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,13 +7,13 @@ urlpatterns = [
     path("accounts/", include("lvzhi.accounts.urls")),
     path("organizations/", include("lvzhi.organizations.urls")),
     path("deputies/", include("lvzhi.deputies.urls")),
+    path("suggestions/", include("lvzhi.suggestions.urls")),
+    path("notifications/", include("lvzhi.notifications.urls")),
+    path("motions/", include("lvzhi.motions.urls")),
     path("api/v1/", include("lvzhi.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.views.static import serve
-
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploads (rosters with ID numbers, letters) are never served as static files: the views that
+# need them check who asks.

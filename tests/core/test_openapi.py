@@ -34,6 +34,70 @@ API_PATHS = {
     "/api/v1/roster-imports/{id}/apply/",
     "/api/v1/roster-imports/{id}/cancel/",
     "/api/v1/roster-imports/template/",
+    "/api/v1/notifications/",
+    "/api/v1/notifications/{id}/",
+    "/api/v1/notifications/{id}/read/",
+    "/api/v1/notifications/read-all/",
+    "/api/v1/notifications/unread-count/",
+    "/api/v1/motions/",
+    "/api/v1/motions/{id}/",
+    "/api/v1/motions/{id}/sign/",
+    "/api/v1/motions/{id}/submit/",
+    "/api/v1/motions/{id}/withdraw/",
+    "/api/v1/motions/{id}/decide/",
+    "/api/v1/motions/{id}/activities/",
+    "/api/v1/motions/{id}/activities/{activity_id}/attendance/",
+    "/api/v1/motions/{id}/report/",
+    "/api/v1/motions/{id}/close/",
+    "/api/v1/motions/{id}/events/",
+    # Suggestions (lvzhi.suggestions.api)
+    *(
+        f"/api/v1/{name}/{suffix}"
+        for name in (
+            "suggestions",
+            "suggestion-assignments",
+            "suggestion-objections",
+            "suggestion-commitments",
+            "suggestion-replies",
+            "suggestion-reply-recipients",
+        )
+        for suffix in ("", "{id}/")
+    ),
+    *(
+        f"/api/v1/suggestions/{{id}}/{action}/"
+        for action in (
+            "invite_cosigners",
+            "respond",
+            "submit",
+            "withdraw",
+            "review",
+            "assign",
+            "attachments",
+            "close",
+            "events",
+        )
+    ),
+    "/api/v1/suggestions/{id}/attachments/{attachment_id}/",
+    "/api/v1/suggestions/assign_bulk/",
+    *(
+        f"/api/v1/suggestion-assignments/{{id}}/{action}/"
+        for action in (
+            "acknowledge",
+            "object",
+            "reassign",
+            "input",
+            "contacts",
+            "commitments",
+            "draft_reply",
+            "submit_reply",
+            "follow_up_reply",
+        )
+    ),
+    "/api/v1/suggestion-objections/{id}/decide/",
+    "/api/v1/suggestion-commitments/{id}/keep/",
+    "/api/v1/suggestion-replies/{id}/review/",
+    "/api/v1/suggestion-reply-recipients/{id}/evaluate/",
+    "/api/v1/suggestion-rules/{congress}/",
 }
 
 
@@ -76,6 +140,32 @@ def test_schema_never_offers_deleting_a_mandate_or_writing_its_status(schema):
     assert "status" not in update
     assert "status_since" not in update
     assert schema["components"]["schemas"]["Mandate"]["properties"]["status"]["readOnly"] is True
+
+
+def test_schema_describes_the_suggestion_transitions(schema):
+    suggestion = schema["paths"]["/api/v1/suggestions/{id}/"]
+    review = schema["paths"]["/api/v1/suggestions/{id}/review/"]["post"]
+    draft_reply = schema["paths"]["/api/v1/suggestion-assignments/{id}/draft_reply/"]["post"]
+    components = schema["components"]["schemas"]
+
+    # No PUT, no DELETE: edited field by field with the version read; withdrawn by an action.
+    assert set(suggestion) == {"get", "patch"}
+    assert review["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SuggestionReviewRequest"
+    }
+    assert review["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SuggestionDetail"
+    }
+    assert set(review["responses"]) == {"200", "400", "403", "409"}
+    assert components["SuggestionReviewDecisionEnum"]["enum"] == [
+        "accept",
+        "return",
+        "reject",
+        "convert_to_letter",
+    ]
+    assert "multipart/form-data" in draft_reply["requestBody"]["content"]
+    assert components["ReplyDraftRequest"]["properties"]["letter"]["format"] == "binary"
+    assert "status" not in components["PatchedSuggestionUpdateRequest"]["properties"]
 
 
 def test_schema_offers_session_and_token_authentication(schema):

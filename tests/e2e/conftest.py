@@ -43,6 +43,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+    from django.db import connections
+
+    connections.close_all()  # opened in Playwright's loop context: let PostgreSQL drop the test DB
 
 
 class ForeignRequests(list):

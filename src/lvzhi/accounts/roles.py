@@ -61,3 +61,28 @@ def may_see_private_contact(user, mandate) -> bool:
 def may_see_history(user, mandate) -> bool:
     """The change history names who changed what: the office, leaders and the deputy's county."""
     return may_see_private_contact(user, mandate)
+
+
+def may_see_suggestions(user) -> bool:
+    """Whether ``user`` has a scope in which suggestions may be visible (the navigation's test;
+    ``selectors.suggestions_visible_to`` decides which ones)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_office(user) or user.role in (Role.LEADER, Role.DEPUTY):
+        return True
+    return bool(
+        (user.role == Role.HANDLING_UNIT_STAFF and user.handling_unit_id)
+        or (user.role == Role.COUNTY_STAFF and user.electoral_unit_id)
+        or (user.role == Role.COMMITTEE_STAFF and user.committee_id)
+    )
+
+
+def may_work_on_assignments(user) -> bool:
+    """The unit work list: handling-unit staff (their unit) and the office (any unit)."""
+    return is_office(user) or bool(user.role == Role.HANDLING_UNIT_STAFF and user.handling_unit_id)
+
+
+def may_see_motions(user) -> bool:
+    """Motions are session documents: every role but handling units (``motions.selectors`` decides
+    which ones)."""
+    return may_see_suggestions(user) and user.role != Role.HANDLING_UNIT_STAFF

@@ -1,7 +1,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lvzhi.accounts.roles import can_import_roster, can_manage_structure, is_office
+from lvzhi.accounts.roles import (
+    can_import_roster,
+    can_manage_structure,
+    is_office,
+    may_see_motions,
+    may_see_suggestions,
+    may_work_on_assignments,
+)
 
 
 def navigation(request):
@@ -11,6 +18,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("首页"), reverse("core:home")), (_("代表名册"), reverse("deputies:list"))]
+    if may_see_suggestions(user):
+        items.append((_("代表建议"), reverse("suggestions:list")))
+    if may_work_on_assignments(user):
+        items.append((_("办理工作"), reverse("suggestions:work")))
+    if may_see_motions(user):
+        items.append((_("代表议案"), reverse("motions:list")))
     if can_import_roster(user):
         items.append((_("名册导入"), reverse("deputies:import_start")))
     if can_manage_structure(user):

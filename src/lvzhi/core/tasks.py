@@ -8,6 +8,7 @@ current transaction commits: in a daemon thread (embedded default), on a Celery 
 import importlib
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -20,6 +21,20 @@ def _resolve(path: str):
     return getattr(importlib.import_module(module_name), attribute)
 
 
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """A small pool, not a thread per task: 500 suggestions assigned at once must not start 500
+    threads all writing to SQLite."""
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lvzhi-task")
+        return _executor
+
+
 def _run_in_thread(path: str, args: tuple) -> None:
     def target() -> None:
         close_old_connections()
@@ -30,7 +45,7 @@ def _run_in_thread(path: str, args: tuple) -> None:
         finally:
             connection.close()
 
-    threading.Thread(target=target, name=f"task:{path}", daemon=True).start()
+    _pool().submit(target)
 
 
 def _call(path: str, args: tuple):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lvzhi.deputies",
     "lvzhi.notifications",
     "lvzhi.suggestions",
+    "lvzhi.motions",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lvzhi.core.context_processors.navigation",
+                "lvzhi.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -178,6 +180,27 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Notifications (lvzhi.notifications): the channels every notification goes out on (in-app, email,
+# sms), retries of a failed delivery, and the default dates of a reminder (days before the due date;
+# 0 is the day itself; then the day after and every N days while overdue).
+LVZHI_NOTIFICATION_CHANNELS = env_list("LVZHI_NOTIFICATION_CHANNELS", "in_app,email")
+LVZHI_NOTIFICATION_MAX_ATTEMPTS = 3
+LVZHI_NOTIFICATION_RETRY_SECONDS = 300
+LVZHI_NOTIFICATION_EMAIL_SUBJECT_PREFIX = "【履职】"
+# Links in e-mails are made absolute with this address (e.g. https://lvzhi.rd.fuzhou.gov.cn).
+LVZHI_NOTIFICATION_SITE_URL = os.environ.get("LVZHI_NOTIFICATION_SITE_URL", "")
+# The e-mail backend of notifications only (empty: Django's EMAIL_BACKEND) and, for the file-based
+# backend, its folder: lets a separate worker process write mails a test can read.
+LVZHI_NOTIFICATION_EMAIL_BACKEND = os.environ.get("LVZHI_NOTIFICATION_EMAIL_BACKEND", "")
+LVZHI_NOTIFICATION_EMAIL_FILE_PATH = os.environ.get("LVZHI_NOTIFICATION_EMAIL_FILE_PATH", "")
+LVZHI_SMS_GATEWAY = os.environ.get("LVZHI_SMS_GATEWAY", "lvzhi.notifications.channels.LoggingSmsGateway")
+LVZHI_REMINDER_BEFORE_DAYS = [3, 1, 0]
+LVZHI_REMINDER_OVERDUE_EVERY_DAYS = 7
+LVZHI_REMINDER_INTERVAL_SECONDS = float(os.environ.get("LVZHI_REMINDER_INTERVAL_SECONDS", "300"))
+
+# Motions: a committee reports on the motions sent to it by this day of the session's year (MM-DD).
+LVZHI_MOTION_REPORT_DUE = os.environ.get("LVZHI_MOTION_REPORT_DUE", "10-31")
+
 # Tasks: "thread" runs them in-process after commit (embedded default), "celery" sends them to
 # the Celery workers (production), "sync" runs them inline after commit (tests).
 LVZHI_TASK_BACKEND = os.environ.get("LVZHI_TASK_BACKEND", "celery" if REDIS_URL else "thread")
@@ -189,6 +212,14 @@ CELERY_BEAT_SCHEDULE = {
     "resume-ended-suspensions": {
         "task": "lvzhi.deputies.tasks.resume_ended_suspensions",
         "schedule": 3600.0,
+    },
+    "send-due-reminders": {
+        "task": "lvzhi.notifications.tasks.send_due_reminders",
+        "schedule": LVZHI_REMINDER_INTERVAL_SECONDS,
+    },
+    "retry-pending-deliveries": {
+        "task": "lvzhi.notifications.tasks.retry_pending_deliveries",
+        "schedule": float(LVZHI_NOTIFICATION_RETRY_SECONDS),
     },
 }
 

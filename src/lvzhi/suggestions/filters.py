@@ -1,0 +1,192 @@
+"""The suggestions' filters, shared by the list pages, the unit work list and the API.
+
+Each FilterSet narrows a queryset that a selector has already scoped to the user
+(``selectors.suggestion_list`` / ``selectors.unit_work_list``); filters never widen it.
+Multi-valued relations (units, supervision) filter through ``pk__in`` subqueries so that the rows
+stay distinct without ``DISTINCT`` and the list keeps its prefetches.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lvzhi.organizations.models import Congress, ExpertiseField, HandlingUnit, Session, Term
+
+from .choices import (
+    AssignmentRole,
+    AssignmentStatus,
+    SuggestionSeries,
+    SuggestionStatus,
+    SupervisionKind,
+)
+from .models import Assignment, Suggestion, SupervisionItem
+
+# ?ordering=<key> or -<key>; ties broken by id so that pages are stable.
+ORDERINGS = {
+    "number": ("year", "series", "number"),
+    "title": ("title",),
+    "lead_deputy": ("lead_mandate__person__name_pinyin",),
+    "status": ("status",),
+    "submitted_at": ("submitted_at",),
+    "created": ("id",),
+}
+DEFAULT_ORDERING = "-created"
+
+ASSIGNMENT_ORDERINGS = {
+    "reply_due": ("reply_due",),
+    "assigned_on": ("assigned_on",),
+    "objection_deadline": ("objection_deadline",),
+    "number": ("suggestion__year", "suggestion__series", "suggestion__number"),
+    "status": ("status",),
+    "role": ("role",),
+}
+DEFAULT_ASSIGNMENT_ORDERING = "reply_due"
+
+# Assignments still owing the deputy (or the lead unit) something: these can be overdue.
+OPEN_ASSIGNMENT_STATUSES = (
+    AssignmentStatus.ASSIGNED,
+    AssignmentStatus.ACKNOWLEDGED,
+    AssignmentStatus.OBJECTED,
+    AssignmentStatus.REHANDLING,
+)
+
+
+def _ordering_choices(orderings: dict) -> list[tuple[str, str]]:
+    return [(key, key) for key in orderings] + [(f"-{key}", f"-{key}") for key in orderings]
+
+
+def _order(queryset, value: str, orderings: dict, default: str):
+    """Order by one of ``orderings`` (``-`` for descending), then by id."""
+    value = value or default
+    descending = value.startswith("-")
+    key = value.lstrip("-")
+    if key not in orderings:
+        descending = default.startswith("-")
+        key = default.lstrip("-")
+    columns = orderings[key]
+    tiebreak = "-id" if descending else "id"
+    return queryset.order_by(*[f"-{c}" if descending else c for c in columns], tiebreak)
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    """Filters of the suggestion list (pages, export and ``/api/v1/suggestions/``)."""
+
+    q = django_filters.CharFilter(label=_("标题/内容/建议号/领衔代表"), method="filter_q")
+    congress = django_filters.ModelChoiceFilter(label=_("人大"), queryset=Congress.objects.all())
+    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.select_related("congress"))
+    session = django_filters.ModelChoiceFilter(
+        label=_("会议"), queryset=Session.objects.select_related("term__congress")
+    )
+    series = django_filters.ChoiceFilter(label=_("提出时间"), choices=SuggestionSeries.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=SuggestionStatus.choices)
+    field = django_filters.ModelChoiceFilter(label=_("所属领域"), queryset=ExpertiseField.objects.all())
+    is_hard = django_filters.BooleanFilter(label=_("涉及面广、处理难度大"))
+    is_confidential = django_filters.BooleanFilter(label=_("不宜公开"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("承办单位"),
+        field_name="assignments__unit",
+        queryset=HandlingUnit.objects.all(),
+        method="filter_unit",
+    )
+    year = django_filters.NumberFilter(label=_("年度"))
+    supervision = django_filters.ChoiceFilter(
+        label=_("督办类型"), choices=SupervisionKind.choices, method="filter_supervision"
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("排序"), method="filter_ordering", choices=_ordering_choices(ORDERINGS)
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "q",
+            "congress",
+            "term",
+            "session",
+            "series",
+            "status",
+            "field",
+            "is_hard",
+            "is_confidential",
+            "unit",
+            "year",
+            "supervision",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        """Title or body text, the number ("1001" or "第1001号"), or the lead deputy's name, full
+        pinyin ("zhangsan") or pinyin initials ("zs")."""
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(title__contains=value)
+            | Q(body__contains=value)
+            | Q(number_label__contains=value)
+            | Q(lead_mandate__person__name__contains=value)
+        )
+        if value.isdigit():
+            condition |= Q(number=int(value))
+        lowered = value.lower().replace(" ", "")
+        if lowered.isascii() and lowered.isalpha():
+            condition |= Q(lead_mandate__person__name_initials__startswith=lowered) | Q(
+                lead_mandate__person__name_pinyin__startswith=lowered
+            )
+        return queryset.filter(condition)
+
+    def filter_unit(self, queryset, name, value):
+        """Suggestions with an open (not cancelled) assignment to the unit, whatever its role."""
+        if value is None:
+            return queryset
+        assigned = (
+            Assignment.objects.filter(unit=value)
+            .exclude(status=AssignmentStatus.CANCELLED)
+            .values("suggestion_id")
+        )
+        return queryset.filter(pk__in=assigned)
+
+    def filter_supervision(self, queryset, name, value):
+        """Suggestions under that kind of supervision (DOMAIN §5.8), any year."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=SupervisionItem.objects.filter(kind=value).values("suggestion_id"))
+
+    def filter_ordering(self, queryset, name, value):
+        return _order(queryset, value, ORDERINGS, DEFAULT_ORDERING)
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    """Filters of a handling unit's work list (pages and ``/api/v1/suggestion-assignments/``)."""
+
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=AssignmentStatus.choices)
+    role = django_filters.ChoiceFilter(label=_("承办方式"), choices=AssignmentRole.choices)
+    due_before = django_filters.DateFilter(
+        label=_("答复期限不晚于"), field_name="reply_due", lookup_expr="lte"
+    )
+    due_after = django_filters.DateFilter(
+        label=_("答复期限不早于"), field_name="reply_due", lookup_expr="gte"
+    )
+    overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
+    needs_calendar = django_filters.BooleanFilter(label=_("期限待补充节假日数据"))
+    ordering = django_filters.ChoiceFilter(
+        label=_("排序"), method="filter_ordering", choices=_ordering_choices(ASSIGNMENT_ORDERINGS)
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ["status", "role", "due_before", "due_after", "overdue", "needs_calendar"]
+
+    def filter_overdue(self, queryset, name, value):
+        """Open assignments past their reply (or re-handling) deadline; ``false`` gives the rest."""
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        late = Q(status__in=OPEN_ASSIGNMENT_STATUSES) & (
+            Q(status=AssignmentStatus.REHANDLING, rehandling_due__lt=today)
+            | (~Q(status=AssignmentStatus.REHANDLING) & Q(reply_due__lt=today))
+        )
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_ordering(self, queryset, name, value):
+        return _order(queryset, value, ASSIGNMENT_ORDERINGS, DEFAULT_ASSIGNMENT_ORDERING)
