@@ -1345,3 +1345,39 @@ def test_two_reviewers_at_once_cannot_both_win(
     assert suggestion.status == {"accept": S.ACCEPTED, "reject": S.REJECTED}[winners[0]]
     assert suggestion.events.count() == 1
     assert suggestion.version == read_version + 1
+
+
+def test_reminders_stop_for_what_is_no_longer_owed(
+    own_mandate, cosigner_one, cosigner_two, staff, urban_field, lead_unit, co_unit, unit_user,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    def open_reminders(kind):
+        return Reminder.objects.filter(kind=kind, status="open").count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion, [lead, _co] = assign(
+            own_mandate, staff, field=urban_field, lead=lead_unit, co_units=[co_unit],
+            cosigners=[cosigner_one, cosigner_two],
+        )  # fmt: skip
+        services.assignment_acknowledge(assignment=lead, actor=unit_user)
+        services.commitment_record(
+            assignment=lead, text="年内完成", due_date=date(2025, 12, 31), actor=unit_user
+        )
+        first = released(lead, unit_user, staff, result_class="B", contact_deputy=own_mandate)
+    assert open_reminders("suggestion.evaluation_due") == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluate(first, own_mandate, Satisfaction.DISSATISFIED, comment="未回应补助标准")
+    # The reply is being replaced: the co-signers are no longer asked to rate it.
+    assert open_reminders("suggestion.evaluation_due") == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = released(lead, unit_user, staff, result_class="A", contact_deputy=own_mandate)
+        for deputy in (own_mandate, cosigner_one, cosigner_two):
+            evaluate(second, deputy, Satisfaction.SATISFIED)
+        services.suggestion_close(suggestion=suggestion, actor=staff)
+
+    # Closed: the co-unit is no longer reminded of receipt or input; only the promise stays tracked.
+    assert set(Reminder.objects.filter(status="open").values_list("kind", flat=True)) == {
+        "suggestion.commitment_due"
+    }

@@ -1772,6 +1772,9 @@ def reply_evaluate(
     )
     if transition.target == AssignmentStatus.REHANDLING:
         _start_rehandling(assignment, suggestion, actor, ctx, comment=evaluation.comment)
+        # The reply is being replaced: its other recipients are no longer asked to rate it.
+        for other in recipient.reply.recipients.filter(evaluation__isnull=True).exclude(pk=recipient.pk):
+            _remind_cancel(other, REMIND_EVALUATION)
     return evaluation
 
 
@@ -1858,6 +1861,11 @@ def suggestion_close(
     suggestion.status = SuggestionStatus.CLOSED
     suggestion.closed_at = timezone.now()
     _save(suggestion, actor, ["status", "closed_at"])
+    # Nothing is owed on a closed suggestion but its promises (still tracked) and follow-ups.
+    for assignment in suggestion.assignments.all():
+        _remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
+        for recipient in ReplyRecipient.objects.filter(reply__assignment=assignment, evaluation__isnull=True):
+            _remind_cancel(recipient, REMIND_EVALUATION)
     open_commitments = suggestion.commitments.filter(status=CommitmentStatus.OPEN).count()
     _event(
         suggestion,
