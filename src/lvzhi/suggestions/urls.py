@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "suggestions"
 
@@ -42,6 +42,9 @@ urlpatterns = [
     path("", views.suggestion_list_view, name="list"),
     path("new/", views.suggestion_create_view, name="create"),
     path("work/", views.unit_work_list_view, name="work"),
+    path("reports/<int:year>/", report_views.handling_report_view, name="report_handling"),
+    path("ratings/<int:year>/", report_views.unit_ratings_view, name="report_ratings"),
+    path("public/<int:year>/", report_views.public_replies_view, name="report_public"),
     path("assign/", views.bulk_assign_view, name="assign_bulk"),
     path("assign/print/", views.assign_print_view, name="assign_print"),
     path("<int:pk>/", views.suggestion_detail_view, name="detail"),
