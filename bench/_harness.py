@@ -56,7 +56,20 @@ HTTP_TARGETS = {
     "ping": Target("/ping/"),
     "deputy_list_page": Target("/deputies/", auth="session"),
     "deputy_list_api": Target("/api/v1/mandates/", auth="token"),
+    # On the generated suggestions (``lvzhi seed_suggestions``); {suggestion} is a typical one's id.
+    "suggestion_list_page": Target("/suggestions/", auth="session"),
+    "suggestion_list_api": Target("/api/v1/suggestions/", auth="token"),
+    "suggestion_detail_page": Target("/suggestions/{suggestion}/", auth="session"),
+    "unit_work_list_page": Target("/suggestions/work/", auth="unit_session"),
 }
+SUGGESTION_TARGETS = (
+    "suggestion_list_page",
+    "suggestion_list_api",
+    "suggestion_detail_page",
+    "unit_work_list_page",
+)
+# How many suggestions the city congress gets before the suggestion targets are measured.
+SUGGESTIONS = int(os.environ.get("BENCH_SUGGESTIONS", "100000"))
 REFERENCE = "ping"
 BENCHMARKS = (*HTTP_TARGETS, "roster_import")
 
@@ -129,8 +142,49 @@ def lvzhi(*args: str) -> list[str]:
     return [str(VENV_BIN / "lvzhi"), *args]
 
 
-def prepare(env: dict[str, str], var_dir: Path, log) -> None:
-    """Vendor assets, migrate, load the demo data and collect static files (manifest storage)."""
+def is_postgres() -> bool:
+    return os.environ.get("BENCH_DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
+
+
+def figure_prefix() -> str:
+    """``pg_`` before every HTTP figure measured on PostgreSQL; SQLite's names stay bare."""
+    return "pg_" if is_postgres() else ""
+
+
+def ensure_database(log) -> None:
+    """Create BENCH_DATABASE_URL's PostgreSQL database when it does not exist yet (connecting to
+    the server's ``postgres`` database with the same credentials). An existing one is reused as it
+    is: migrate, seed_demo and seed_suggestions are idempotent, so a second run skips the minutes of
+    generation; drop the database for a fresh start."""
+    if not is_postgres():
+        return
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])
+    params = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+    }
+    params = {key: value for key, value in params.items() if value}
+    name = config["NAME"]
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                progress(f"created the PostgreSQL database {name}")
+                log.write(f"\ncreated database {name}\n")
+    except psycopg.Error as error:
+        raise BenchError(f"could not reach or create the PostgreSQL database {name}: {error}") from error
+
+
+def prepare(env: dict[str, str], var_dir: Path, log, *, suggestions: bool = False) -> None:
+    """Vendor assets, migrate, load the demo data (and, for the suggestion targets, generate
+    ``BENCH_SUGGESTIONS`` suggestions) and collect static files (manifest storage)."""
     steps = [
         ("copying front-end assets", lambda: run_command(lvzhi("assets"), env, log)),
         (
@@ -138,6 +192,17 @@ def prepare(env: dict[str, str], var_dir: Path, log) -> None:
             lambda: run_command(lvzhi("migrate", "--noinput", "-v", "0"), env, log),
         ),
         ("loading the demo data", lambda: run_command(lvzhi("seed_demo"), env, log)),
+    ]
+    if suggestions:
+        steps.append(
+            (
+                f"generating {SUGGESTIONS} suggestions",
+                lambda: run_command(
+                    lvzhi("seed_suggestions", "--count", str(SUGGESTIONS)), env, log, timeout=3600
+                ),
+            )
+        )
+    steps += [
         ("collecting static files", lambda: collect_static(env, var_dir, log)),
     ]
     for label, step in steps:
@@ -203,22 +268,40 @@ session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 token, _ = Token.objects.get_or_create(user=user)
-print("BENCH_AUTH", settings.SESSION_COOKIE_NAME, session.session_key, token.key)
+unit = get_user_model().objects.get(username="demo-unit")
+unit_session = import_module(settings.SESSION_ENGINE).SessionStore()
+unit_session[SESSION_KEY] = str(unit.pk)
+unit_session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+unit_session[HASH_SESSION_KEY] = unit.get_session_auth_hash()
+unit_session.create()
+# A typical suggestion for the detail page: closed, with co-signers and a co-unit, mid-range id.
+from django.db.models import Max
+from lvzhi.suggestions.models import Suggestion
+last = Suggestion.objects.aggregate(last=Max("id"))["last"] or 0
+typical = (
+    Suggestion.objects.filter(
+        id__gte=last // 2, status="closed", signers__isnull=False, assignments__role="co"
+    ).order_by("id").values_list("id", flat=True).first()
+    or Suggestion.objects.order_by("id").values_list("id", flat=True).first()
+    or 0
+)
+print("BENCH_AUTH", settings.SESSION_COOKIE_NAME, session.session_key, token.key, unit_session.session_key, typical)
 """
 
 
-def log_in(env: dict[str, str], log) -> dict[str, dict[str, str]]:
-    """The request headers of each kind of authentication."""
-    progress("logging demo-staff in")
+def log_in(env: dict[str, str], log) -> tuple[dict[str, dict[str, str]], int]:
+    """The request headers of each kind of authentication, and a typical suggestion's id."""
+    progress("logging demo-staff and demo-unit in")
     output = run_command(lvzhi("shell", "--no-imports", "-c", LOGIN_CODE), env, log)
-    match = re.search(r"^BENCH_AUTH (\S+) (\S+) (\S+)$", output, re.MULTILINE)
+    match = re.search(r"^BENCH_AUTH (\S+) (\S+) (\S+) (\S+) (\d+)$", output, re.MULTILINE)
     if not match:
         raise BenchError("could not create a session for demo-staff (see bench/out/run.log)")
-    cookie_name, session_key, token = match.groups()
+    cookie_name, session_key, token, unit_session_key, suggestion_id = match.groups()
     return {
         "session": {"Cookie": f"{cookie_name}={session_key}"},
         "token": {"Authorization": f"Token {token}"},
-    }
+        "unit_session": {"Cookie": f"{cookie_name}={unit_session_key}"},
+    }, int(suggestion_id)
 
 
 def free_port() -> int:
@@ -388,13 +471,16 @@ def wrk_path() -> str:
 
 def run_http(names: list[str], env: dict[str, str], var_dir: Path, log, failures: list[str]) -> None:
     wrk_path()  # before the minutes of preparation
-    prepare(env, var_dir, log)
-    headers_by_auth = log_in(env, log)
+    ensure_database(log)
+    prepare(env, var_dir, log, suggestions=any(name in SUGGESTION_TARGETS for name in names))
+    headers_by_auth, suggestion_id = log_in(env, log)
+    prefix = figure_prefix()
     with gunicorn(env, log) as port:
         reference: Measurement | None = None
         # The ceiling first: the other figures are ratios to it.
         for name in [REFERENCE, *[n for n in names if n != REFERENCE]]:
             target = HTTP_TARGETS[name]
+            target = Target(target.path.format(suggestion=suggestion_id), target.auth)
             headers = headers_by_auth.get(target.auth, {}) if target.auth else {}
             try:
                 check_answers_200(name, port, target, headers)
@@ -405,12 +491,12 @@ def run_http(names: list[str], env: dict[str, str], var_dir: Path, log, failures
             if name == REFERENCE:
                 reference = measurement
             if name in names:
-                emit(f"{name}_rps", measurement.requests_per_second, "req/s")
-                emit(f"{name}_p50", measurement.p50_ms, "ms")
-                emit(f"{name}_p99", measurement.p99_ms, "ms")
+                emit(f"{prefix}{name}_rps", measurement.requests_per_second, "req/s")
+                emit(f"{prefix}{name}_p50", measurement.p50_ms, "ms")
+                emit(f"{prefix}{name}_p99", measurement.p99_ms, "ms")
                 if name != REFERENCE and reference:
                     ratio = measurement.requests_per_second / reference.requests_per_second
-                    emit(f"{name}_ratio", ratio, "x", digits=3)
+                    emit(f"{prefix}{name}_ratio", ratio, "x", digits=3)
 
 
 def run_roster_import(var_dir: Path, log, failures: list[str]) -> None:

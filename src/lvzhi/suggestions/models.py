@@ -481,6 +481,8 @@ class Assignment(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status"], name="assignment_unit_status"),
             models.Index(fields=["status", "reply_due"], name="assignment_status_reply_due"),
+            # The unit work list: a unit's assignments in due order, read a page at a time.
+            models.Index(fields=["unit", "reply_due", "id"], name="assignment_unit_reply_due"),
         ]
 
     def __str__(self) -> str:
@@ -603,7 +605,10 @@ class Commitment(TimeStampedModel):
                 name="commitment_kept_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="commitment_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="commitment_status_due"),
+            models.Index(fields=["assignment", "status"], name="commitment_assignment_status"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:40]

@@ -1,7 +1,8 @@
 """Reads of suggestions. Every read starts from ``suggestions_visible_to(user)``: the one place that
 decides which suggestions a role may see. Missing and forbidden both give 404."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.choices import Role
@@ -16,6 +17,7 @@ from .choices import (
 )
 from .models import (
     Assignment,
+    Commitment,
     Contact,
     Suggestion,
     SuggestionRules,
@@ -123,6 +125,13 @@ def unit_work_list(*, user, unit=None) -> QuerySet[Assignment]:
         assignments = assignments.filter(unit=unit)
     else:
         return assignments.none()
+    open_promises = (
+        Commitment.objects.filter(assignment=OuterRef("pk"), status=CommitmentStatus.OPEN)
+        .order_by()
+        .values("assignment")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
     return (
         assignments.exclude(suggestion__status__in=PRIVATE_STATUSES)
         .select_related(
@@ -132,9 +141,10 @@ def unit_work_list(*, user, unit=None) -> QuerySet[Assignment]:
             "unit",
             "parent__unit",
         )
-        .annotate(
-            open_commitments=Count("commitments", filter=Q(commitments__status=CommitmentStatus.OPEN)),
-        )
+        # A correlated count, not a JOIN + GROUP BY: with the (unit, reply_due, id) index the
+        # database walks the unit's rows in order and counts promises only for the page it returns
+        # (bench/: unit_work_list_page at 100,000 suggestions).
+        .annotate(open_commitments=Coalesce(Subquery(open_promises), 0))
         .order_by("reply_due", "id")
     )
 
