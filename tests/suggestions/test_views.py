@@ -1091,3 +1091,24 @@ def test_the_office_enters_a_paper_suggestion(client, staff, own_mandate):
         staff,
         S.SUBMITTED,
     )
+
+
+def test_the_assignment_history_gives_a_co_unit_its_input_deadline():
+    from types import SimpleNamespace
+
+    from lvzhi.suggestions.choices import SuggestionEventType
+    from lvzhi.suggestions.tables import event_details
+
+    event = SimpleNamespace(
+        type=SuggestionEventType.ASSIGNED,
+        reason="",
+        payload={
+            "units": [
+                {"unit": "甲局", "role": "lead", "reply_due": "2025-06-05", "co_input_due": None},
+                {"unit": "乙局", "role": "co", "reply_due": "2025-06-05", "co_input_due": "2025-04-05"},
+            ]
+        },
+    )
+    text = str(event_details(event))
+    assert "甲局（主办），答复期限 2025-06-05" in text
+    assert "乙局（协办），协办意见期限 2025-04-05" in text

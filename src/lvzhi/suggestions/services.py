@@ -924,6 +924,7 @@ def _assign_plans(
                             "unit": a.unit.name,
                             "role": a.role,
                             "reply_due": _iso(a.reply_due),
+                            "co_input_due": _iso(a.co_input_due),
                         }
                         for a in group
                     ],

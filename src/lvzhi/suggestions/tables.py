@@ -392,11 +392,18 @@ def event_details(event) -> str:
         parts.append(p.get("name", ""))
     elif event.type == E.ASSIGNED:
         for unit in p.get("units", []):
+            # A co-unit owes the lead unit its input, not the deputy a reply (DOMAIN §5.3).
+            co_unit = unit.get("role") == AssignmentRole.CO
+            template = (
+                _("{unit}（{role}），协办意见期限 {due}")
+                if co_unit
+                else _("{unit}（{role}），答复期限 {due}")
+            )
             parts.append(
-                _("{unit}（{role}），答复期限 {due}").format(
+                template.format(
                     unit=unit.get("unit", ""),
                     role=_choice_label(AssignmentRole, unit.get("role")),
-                    due=unit.get("reply_due") or _("待补录工作日历"),
+                    due=unit.get("co_input_due" if co_unit else "reply_due") or _("待补录工作日历"),
                 )
             )
     elif event.type == E.REASSIGNED:
