@@ -47,19 +47,6 @@ def sort_query(context, column):
     return query_with(context, ordering=f"-{column}" if current == column else column)
 
 
-@register.simple_tag
-def bs_widget(field):
-    """Just the widget of ``field``, with Bootstrap's class."""
-    widget = field.field.widget
-    if isinstance(widget, forms.CheckboxInput):
-        css = "form-check-input"
-    elif isinstance(widget, forms.Select | forms.SelectMultiple | forms.NullBooleanSelect):
-        css = "form-select"
-    else:
-        css = "form-control"
-    return field.as_widget(attrs={"class": css})
-
-
 @register.filter
 def masked_phone(value):
     from lvzhi.core.text import mask_phone
