@@ -26,8 +26,10 @@ from openpyxl import load_workbook
 
 from lvzhi.deputies.models import Person
 from lvzhi.suggestions import reports, services
-from lvzhi.suggestions.choices import Satisfaction, SupervisionKind
-from lvzhi.suggestions.models import Suggestion, SupervisionItem
+from lvzhi.suggestions.choices import Satisfaction
+from lvzhi.suggestions.models import Suggestion
+from lvzhi.supervision.choices import SupervisionKind
+from lvzhi.supervision.models import SupervisionItem
 
 from ..factories import ExpertiseFieldFactory
 from .conftest import at

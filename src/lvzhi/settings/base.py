@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lvzhi.notifications",
     "lvzhi.suggestions",
     "lvzhi.motions",
+    "lvzhi.supervision",
 ]
 
 MIDDLEWARE = [

@@ -130,14 +130,6 @@ class Satisfaction(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
-class SupervisionKind(models.TextChoices):
-    """DOMAIN §5.8: the three supervisions."""
-
-    KEY = "key", _("重点督办")
-    COUNTERPART = "counterpart", _("对口督办")
-    FOLLOW_UP = "follow_up", _("跟踪督办")
-
-
 class SuggestionEventType(models.TextChoices):
     """The history of a suggestion: one event per thing that happened to it."""
 
@@ -173,3 +165,14 @@ class SuggestionEventType(models.TextChoices):
     ESCALATED = "suggestion.escalated", _("两次不满意，提级督办")
     CLOSED = "suggestion.closed", _("办结")
     FOLLOW_UP_REPLIED = "reply.follow_up", _("跟踪答复")
+    DEADLINES_RECOMPUTED = "suggestion.deadlines_recomputed", _("补录节假日后计算期限")
+    # lvzhi.supervision (DOMAIN §5.7-5.8)
+    SUPERVISION_STARTED = "supervision.started", _("列为督办")
+    SUPERVISION_CHANGED = "supervision.changed", _("调整督办安排")
+    SUPERVISION_ACTIVITY = "supervision.activity", _("督办活动")
+    SUPERVISION_FINISHED = "supervision.finished", _("督办完成")
+    SUPERVISION_REOPENED = "supervision.reopened", _("恢复督办")
+    SUPERVISION_CARRIED_OVER = "supervision.carried_over", _("结转下年度督办")
+    CAMPAIGN_ADDED = "supervision.campaign_added", _("列入督办月")
+    CAMPAIGN_REMOVED = "supervision.campaign_removed", _("移出督办月")
+    REASSIGNED_AT_MEETING = "assignment.reassigned_at_meeting", _("不满意件交办会重新交办")

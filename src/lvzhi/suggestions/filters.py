@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.organizations.models import Congress, ExpertiseField, HandlingUnit, Session, Term
+from lvzhi.supervision.choices import SupervisionKind
+from lvzhi.supervision.models import SupervisionItem
 
 from .choices import (
     AssignmentRole,
     AssignmentStatus,
     SuggestionSeries,
     SuggestionStatus,
-    SupervisionKind,
 )
-from .models import Assignment, Suggestion, SupervisionItem
+from .models import Assignment, Suggestion
 
 # ?ordering=<key> or -<key>; ties broken by id so that pages are stable.
 ORDERINGS = {

@@ -33,7 +33,6 @@ from .choices import (
     SuggestionEventType,
     SuggestionSeries,
     SuggestionStatus,
-    SupervisionKind,
 )
 
 # -- Rules per congress ---------------------------------------------------------------------------
@@ -728,63 +727,6 @@ class Evaluation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.get_satisfaction_display()
-
-
-# -- Supervision -------------------------------------------------------------------------------------
-
-
-class SupervisionItem(TimeStampedModel):
-    """督办: a suggestion under key, counterpart or follow-up supervision in a year (DOMAIN §5.8).
-
-    Key items are picked by the directors' meeting and led by a standing-committee leader with a
-    team and a counterpart committee; unfinished ones carry over to the next year
-    (``carried_over_from``). Services and pages come with the supervision step.
-    """
-
-    suggestion = models.ForeignKey(
-        Suggestion, verbose_name=_("建议"), on_delete=models.PROTECT, related_name="supervision_items"
-    )
-    kind = models.CharField(_("督办类型"), max_length=20, choices=SupervisionKind.choices)
-    year = models.PositiveSmallIntegerField(_("年度"))
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("领衔督办领导"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    committee = models.ForeignKey(
-        "organizations.Committee",
-        verbose_name=_("对口委员会"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    team = models.TextField(_("督办组成员"), blank=True)
-    note = models.TextField(_("督办情况"), blank=True)
-    is_finished = models.BooleanField(_("已完成"), default=False)
-    carried_over_from = models.OneToOneField(
-        "self",
-        verbose_name=_("上年度结转"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="carried_over_to",
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("督办事项")
-        verbose_name_plural = _("督办事项")
-        ordering = ["-year", "kind", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["suggestion", "kind", "year"], name="supervision_once_per_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year} {self.get_kind_display()}：{self.suggestion}"
 
 
 # -- History -----------------------------------------------------------------------------------------

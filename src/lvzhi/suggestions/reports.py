@@ -28,6 +28,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lvzhi.supervision.choices import SupervisionKind
+from lvzhi.supervision.models import SupervisionItem
+
 from .choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -36,9 +39,8 @@ from .choices import (
     ReplyStatus,
     Satisfaction,
     SuggestionStatus,
-    SupervisionKind,
 )
-from .models import Assignment, Commitment, Contact, Evaluation, Reply, Suggestion, SupervisionItem
+from .models import Assignment, Commitment, Contact, Evaluation, Reply, Suggestion
 from .selectors import rules_for
 
 # The weights of the unit rating, in points; a setting ``LVZHI_UNIT_RATING_WEIGHTS`` (a dict with
