@@ -1,6 +1,7 @@
 """The working-day calendar: the seeded 2025 and 2026 holidays, working-day windows across the
 Spring Festival and National Day, calendar months (Art. 51), deadlines flagged for a year with no
-calendar data, staff entering a year, seeding, the cache, and the office's calendar page.
+calendar data, staff entering a year, seeding, the cache, the deadlines that waited for a year
+(recomputed after it is marked complete) and the office's calendar page.
 
 Expected dates come from chinesecalendar 1.11.0 (the State Council's notices for 2025 and 2026),
 checked by hand: 2025's Spring Festival is 01-28..02-04 with 01-26 (Sun) and 02-08 (Sat) worked,
@@ -16,6 +17,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lvzhi.core import calendar
@@ -36,6 +39,11 @@ from lvzhi.core.calendar import (
 )
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.core.models import CalendarDay, CalendarDaySource, CalendarYear
+from lvzhi.suggestions import services as suggestion_services
+from lvzhi.suggestions.models import Assignment, Suggestion
+
+from ..factories import ExpertiseFieldFactory
+from ..suggestions.factories import accept
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PACKAGE_YEARS = list(range(2004, 2027))
@@ -423,6 +431,91 @@ def test_marking_a_complete_year_again_is_refused(db, staff):
     assert caught.value.message == "2025年已标记为录入完整。"
 
 
+# --- Deadlines that waited for a year -----------------------------------------------------------
+
+
+@pytest.fixture
+def fake_source(monkeypatch):
+    """Only a test module registered, recording who called it and the deadline it read for a
+    window opened on 2026-12-28 (None while 2027 is unknown)."""
+    monkeypatch.setattr(calendar, "_deadline_sources", {})
+    calls = []
+
+    def recompute(*, actor=None):
+        calls.append((actor, deadline(date(2026, 12, 28), working_days=7).due))
+        return calendar.RecomputeResult(counts={"test_due": 2}, still_flagged=1)
+
+    calendar.register_deadline_recompute(
+        name="test",
+        recompute=recompute,
+        waiting=lambda: [calendar.WaitingDeadlines(kind="test_due", label="测试期限", count=3)],
+        labels={"test_due": "测试期限"},
+    )
+    return calls
+
+
+def test_marking_a_year_complete_recomputes_the_waiting_deadlines_after_the_commit(
+    db, staff, fake_source, django_capture_on_commit_callbacks
+):
+    enter_2027_new_year(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_year_mark_complete(year=2027, actor=staff)
+        assert fake_source == []  # not before the commit
+
+    # As the system, reading 2027 as entered (01-01 元旦).
+    assert fake_source == [(None, date(2027, 1, 7))]
+
+
+def test_a_refused_mark_queues_no_recompute(db, staff, fake_source, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(DomainError):
+        calendar_year_mark_complete(year=2027, actor=staff)
+
+    assert callbacks == []
+    assert fake_source == []
+
+
+def test_seeding_recomputes_only_when_it_completes_a_year(
+    db, fake_source, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_seed_from_package(years=[2025])
+    assert fake_source == []
+
+    CalendarYear.objects.filter(year=2025).update(is_complete=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_seed_from_package(years=[2025])
+    assert fake_source == [(None, None)]
+
+
+def test_the_registered_sources_are_merged_and_described(db, staff, fake_source):
+    result = calendar.deadlines_recompute(actor=staff)
+
+    assert result == calendar.RecomputeResult(counts={"test_due": 2}, still_flagged=1)
+    assert result.computed == 2
+    assert calendar.deadlines_recompute_describe(result) == "测试期限2个"
+    assert calendar.deadlines_waiting() == [
+        calendar.WaitingDeadlines(kind="test_due", label="测试期限", count=3)
+    ]
+    assert fake_source == [(staff, None)]
+
+
+@pytest.mark.parametrize("role", ["county_user", "unit_user", "deputy_user", "leader", "committee_user"])
+def test_only_the_office_or_the_system_recomputes(request, db, role, fake_source):
+    with pytest.raises(ForbiddenError):
+        calendar.deadlines_recompute(actor=request.getfixturevalue(role))
+
+    assert fake_source == []
+
+
+def test_the_recompute_task_runs_every_source(db, fake_source):
+    from lvzhi.core import tasks
+
+    assert tasks.deadlines_recompute.name == calendar.RECOMPUTE_TASK
+    assert tasks.deadlines_recompute.run() == 2
+    assert fake_source == [(None, None)]
+
+
 # --- Seeding ---------------------------------------------------------------------------------------
 
 
@@ -544,6 +637,7 @@ POST_URLS = [
     ("core:calendar_day_save", {}),
     ("core:calendar_day_delete", {}),
     ("core:calendar_year_complete", {"year": 2027}),
+    ("core:calendar_deadlines_recompute", {}),
 ]
 
 
@@ -612,8 +706,28 @@ def test_no_warning_while_this_year_and_the_next_are_complete(staff_client):
 
 def test_page_queries_do_not_grow_with_the_year(staff_client, django_assert_max_num_queries):
     for year in (2004, 2025, 2026, 2027):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(13):  # 3 of them: the deadlines waiting for holiday data
             assert staff_client.get(calendar_url(year=year)).status_code == 200
+
+
+def test_page_queries_do_not_grow_with_the_waiting_deadlines(
+    staff_client, staff, handling_unit, own_mandate, django_assert_num_queries
+):
+    field = ExpertiseFieldFactory(name="城建环境")
+
+    def waiting(count: int) -> None:
+        with time_machine.travel(datetime(2026, 12, 28, 10, tzinfo=SHANGHAI), tick=False):
+            while Suggestion.objects.count() < count:
+                suggestion = accept(own_mandate, staff, field=field)
+                suggestion_services.suggestion_assign(suggestion=suggestion, actor=staff, lead=handling_unit)
+
+    waiting(1)
+    with CaptureQueriesContext(connection) as one:
+        staff_client.get(calendar_url(year=2027))
+    waiting(4)
+    with django_assert_num_queries(len(one)):
+        html = staff_client.get(calendar_url(year=2027)).content.decode()
+    assert "<strong>异议截止日期</strong>：4个" in html
 
 
 def test_opening_a_date_edits_its_row(staff_client):
@@ -716,3 +830,86 @@ def test_deleting_a_day_through_the_page(staff_client, staff):
 
     assert not CalendarDay.objects.filter(date=date(2027, 2, 8)).exists()
     assert "已删除2027年2月8日（星期一）的记录。" in response.content.decode()
+
+
+# --- The page: deadlines waiting for holiday data ------------------------------------------------
+
+
+@pytest.fixture
+def waiting_suggestion(own_mandate, staff, handling_unit):
+    """Received and assigned on Monday 2026-12-28: its assignment window (5 working days) and
+    objection window (7) reach 2027, whose holidays are not entered."""
+    with time_machine.travel(datetime(2026, 12, 28, 10, tzinfo=SHANGHAI), tick=False):
+        suggestion = accept(own_mandate, staff, field=ExpertiseFieldFactory(name="城建环境"))
+        [assignment] = suggestion_services.suggestion_assign(
+            suggestion=suggestion, actor=staff, lead=handling_unit
+        )
+    return suggestion, assignment
+
+
+@time_machine.travel(datetime(2026, 12, 30, 10, tzinfo=SHANGHAI), tick=False)
+def test_the_page_shows_the_waiting_deadlines_and_recomputes_them(
+    client, staff, waiting_suggestion, handling_unit, django_capture_on_commit_callbacks
+):
+    suggestion, assignment = waiting_suggestion
+    staff_client = client
+    staff_client.force_login(staff)  # a session of that day
+
+    html = staff_client.get(calendar_url(year=2027)).content.decode()
+
+    assert '<li class="mb-2" data-kind="assign_due">\n              <strong>应交办日期</strong>：1个' in html
+    assert '<li class="mb-2" data-kind="objection_deadline">' in html
+    assert "<strong>异议截止日期</strong>：1个" in html
+    assert (
+        f'<a href="/suggestions/work/?unit={handling_unit.pk}&amp;needs_calendar=true">市住房和城乡建设局（1）</a>'
+        in html
+    )
+    assert f'action="{reverse("core:calendar_deadlines_recompute")}"' in html
+    assert 'data-confirm="确定现在重新计算待补录的期限吗？' in html
+    assert "重新计算待补录期限" in html
+
+    # Before 2027 is entered the button computes nothing and says so.
+    response = staff_client.post(reverse("core:calendar_deadlines_recompute"), {"year": "2027"}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain == [(calendar_url(year=2027), 302)]
+    assert "没有可以计算的期限。" in page
+    assert "仍有2条记录的期限落在节假日安排尚未录入完整的年份" in page
+    assert not suggestion.events.filter(type="suggestion.deadlines_recomputed").exists()
+
+    with django_capture_on_commit_callbacks(execute=False):  # the office enters 2027, the task is not run
+        enter_2027_new_year(staff)
+        calendar_year_mark_complete(year=2027, actor=staff)
+    response = staff_client.post(reverse("core:calendar_deadlines_recompute"), {"year": "2027"}, follow=True)
+
+    page = response.content.decode()
+    assert "已计算2个待补录的期限：应交办日期1个、异议截止日期1个。" in page
+    assert "仍有" not in page
+    assert "没有等待节假日数据的期限。" in page
+    assert 'data-testid="waiting-deadlines"' in page
+    suggestion.refresh_from_db()
+    assignment.refresh_from_db()
+    assert (suggestion.assign_due, suggestion.needs_calendar) == (date(2027, 1, 5), False)
+    assert (assignment.objection_deadline, assignment.needs_calendar) == (date(2027, 1, 7), False)
+    assert suggestion.events.get(type="suggestion.deadlines_recomputed").actor == staff
+
+
+@pytest.mark.parametrize("role", ["county_user", "unit_user", "deputy_user", "leader", "committee_user"])
+def test_nobody_else_may_press_the_recompute_button(request, db, client, staff, role, waiting_suggestion):
+    suggestion, assignment = waiting_suggestion
+    enter_2027_new_year(staff)
+    calendar_year_mark_complete(year=2027, actor=staff)
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.post(reverse("core:calendar_deadlines_recompute"), {"year": "2027"})
+
+    assert response.status_code == 404
+    assert Suggestion.objects.get(pk=suggestion.pk).needs_calendar is True
+    assert Assignment.objects.get(pk=assignment.pk).objection_deadline is None
+    assert not suggestion.events.filter(type="suggestion.deadlines_recomputed").exists()
+
+
+def test_the_page_says_when_nothing_waits(staff_client):
+    html = staff_client.get(calendar_url(year=2026)).content.decode()
+
+    assert "没有等待节假日数据的期限。" in html
+    assert "重新计算待补录期限" not in html

@@ -23,6 +23,12 @@ hundreds of deadlines costs a query or two per year touched, not one per deadlin
 invalidate it in this process at once and in every other process (a version in Django's cache)
 within ``VERSION_CHECK_SECONDS``.
 
+Deadlines that waited: a module storing working-day deadlines registers a ``DeadlineSource``
+(``register_deadline_recompute``, from its ``AppConfig.ready``), so that this module never imports
+a domain app. When a year is marked complete (or seeded from the package) the flagged deadlines
+are computed after the commit (task ``lvzhi.core.tasks.deadlines_recompute``); the calendar page
+shows what still waits and offers the same recompute, and so does ``lvzhi recompute_deadlines``.
+
 Callers: every workflow that sets a due date (suggestions, motions, reminders), the calendar page
 (``calendar_views``), ``lvzhi calendar_seed`` and the seed migration. Only the deputy-affairs office
 may write (``accounts.roles.is_office``).
@@ -31,6 +37,7 @@ may write (``accounts.roles.is_office``).
 import threading
 import time
 from calendar import monthrange
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -45,6 +52,7 @@ from lvzhi.accounts.roles import is_office
 
 from .errors import ConflictError, DomainError, ForbiddenError
 from .models import CalendarDay, CalendarDaySource, CalendarYear
+from .tasks import enqueue
 
 WEEKDAYS = (_("星期一"), _("星期二"), _("星期三"), _("星期四"), _("星期五"), _("星期六"), _("星期日"))
 
@@ -344,6 +352,115 @@ def calendar_year_history(*, year: int, limit: int = 30) -> list:
     return sorted(days + years, key=lambda record: record.history_date, reverse=True)[:limit]
 
 
+# --- Deadlines waiting for holiday data ---------------------------------------------------------
+
+RECOMPUTE_TASK = "lvzhi.core.tasks.deadlines_recompute"
+
+
+@dataclass
+class RecomputeResult:
+    """What computing the flagged deadlines did: ``counts`` the deadlines computed now by kind
+    (``"objection_deadline": 3``), ``still_flagged`` the rows still waiting for a year whose
+    holidays are not complete."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    still_flagged: int = 0
+
+    @property
+    def computed(self) -> int:
+        return sum(self.counts.values())
+
+    def merged(self, other: "RecomputeResult") -> "RecomputeResult":
+        counts = dict(self.counts)
+        for kind, count in other.counts.items():
+            counts[kind] = counts.get(kind, 0) + count
+        return RecomputeResult(counts=counts, still_flagged=self.still_flagged + other.still_flagged)
+
+
+@dataclass(frozen=True)
+class WaitingDeadlines:
+    """How many deadlines of one kind wait for holiday data, and where staff can see them:
+    ``links`` are (text, url) pairs, e.g. one unit's work list filtered to the flagged rows."""
+
+    kind: str
+    label: str
+    count: int
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """A module whose rows hold working-day deadlines that may wait for holiday data.
+
+    ``recompute(*, actor=None) -> RecomputeResult`` computes every flagged deadline it can now and
+    must be idempotent; ``waiting() -> list[WaitingDeadlines]`` counts what still waits;
+    ``labels`` names its kinds (kind → Chinese label) for messages."""
+
+    name: str
+    recompute: Callable[..., RecomputeResult]
+    waiting: Callable[[], list[WaitingDeadlines]]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+_deadline_sources: dict[str, DeadlineSource] = {}
+
+
+def register_deadline_recompute(
+    *,
+    name: str,
+    recompute: Callable[..., RecomputeResult],
+    waiting: Callable[[], list[WaitingDeadlines]],
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """Register a module's recompute of its flagged deadlines (call it from ``AppConfig.ready``;
+    registering the same ``name`` again replaces it)."""
+    _deadline_sources[name] = DeadlineSource(
+        name=name, recompute=recompute, waiting=waiting, labels=dict(labels or {})
+    )
+
+
+def deadline_sources() -> list[DeadlineSource]:
+    return list(_deadline_sources.values())
+
+
+def deadline_kind_label(kind: str) -> str:
+    """The Chinese name of a deadline kind, as its module registered it."""
+    for source in _deadline_sources.values():
+        if kind in source.labels:
+            return str(source.labels[kind])
+    return kind
+
+
+def deadlines_waiting() -> list[WaitingDeadlines]:
+    """The kinds of deadline still waiting for holiday data, in every registered module (a query
+    or two per module): shown on the calendar page."""
+    return [item for source in _deadline_sources.values() for item in source.waiting() if item.count]
+
+
+def deadlines_recompute(*, actor=None) -> RecomputeResult:
+    """Compute the working-day deadlines that were flagged because their year was not complete,
+    in every registered module, and return what was computed. Idempotent: a second run computes
+    nothing. Called after a year is marked complete (``actor`` None: the system), by
+    ``lvzhi recompute_deadlines`` and by the office's button on the calendar page."""
+    if actor is not None:
+        _require_office(actor)
+    # The year was just completed, maybe by another process: read the calendar afresh.
+    calendar_cache_clear()
+    result = RecomputeResult()
+    for source in deadline_sources():
+        result = result.merged(source.recompute(actor=actor))
+    return result
+
+
+def deadlines_recompute_describe(result: RecomputeResult) -> str:
+    """``应交办日期1个、异议截止日期2个``: the counts of a recompute, for messages."""
+    return "、".join(
+        _("{label}{count}个").format(label=deadline_kind_label(kind), count=count)
+        for kind, count in result.counts.items()
+        if count
+    )
+
+
 # --- Writes by the deputy-affairs office --------------------------------------------------------
 
 
@@ -447,9 +564,10 @@ def calendar_year_mark_complete(
     *, year: int, actor, published_on: date | None = None, note: str = ""
 ) -> CalendarYear:
     """Confirm that ``year``'s holidays and adjusted working days are all entered: from now on
-    working-day deadlines in it are computed from the calendar. Refused for a year with no day
-    entered (every year has its Spring Festival) and for a year already complete. Only the
-    deputy-affairs office may call it."""
+    working-day deadlines in it are computed from the calendar, and those that waited for it are
+    computed after the commit (``deadlines_recompute``, in the background). Refused for a year
+    with no day entered (every year has its Spring Festival) and for a year already complete. Only
+    the deputy-affairs office may call it."""
     _require_office(actor)
     _check_year(year, field="year")
     calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first() or CalendarYear(
@@ -474,6 +592,9 @@ def calendar_year_mark_complete(
     except IntegrityError:
         raise ConflictError(_("该年份刚被他人标记，请刷新页面。")) from None
     _calendar_changed()
+    # The deadlines that waited for this year can be computed now: after the commit, in the
+    # background (a few hundred rows at most, one transaction each).
+    enqueue(RECOMPUTE_TASK)
     return calendar_year
 
 
@@ -613,4 +734,6 @@ def calendar_seed_from_package(*, years: list[int] | None = None, actor=None) ->
     result = seed_calendar(day_model=CalendarDay, year_model=CalendarYear, years=chosen, actor=actor)
     result["unsupported"] = [year for year in asked if year not in known]
     _calendar_changed()
+    if result["marked_complete"]:
+        enqueue(RECOMPUTE_TASK)  # a package that now knows next year: its flagged deadlines
     return result

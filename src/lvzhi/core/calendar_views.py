@@ -2,7 +2,8 @@
 
 One year at a time: its months with holidays and adjusted working days, whether the year is
 complete, the form to enter or change a day, the button that marks the year complete, the year's
-change history, and a warning while this year or the next is not complete.
+change history, and a warning while this year or the next is not complete. Whatever the year: the
+deadlines still waiting for holiday data, by kind, and the button that computes them now.
 
 Thin: reads and writes go through ``lvzhi.core.calendar``. Only the office
 (``accounts.roles.is_office``) gets here; anybody else signed in gets 404, anonymous users the
@@ -203,6 +204,7 @@ def _render_page(request, *, year: int, form: CalendarDayForm | None = None):
         "rows": rows,
         "history": _history(calendar.calendar_year_history(year=year)),
         "incomplete_years": calendar.calendar_years_incomplete(today=today),
+        "waiting_deadlines": calendar.deadlines_waiting(),
         "form": form or CalendarDayForm(initial={"kind": KIND_REST}),
         "complete_form": CalendarYearCompleteForm(),
         "package_source": calendar.CalendarDaySource.PACKAGE,
@@ -319,6 +321,40 @@ def calendar_year_complete(request, year: int):
         else:
             messages.success(
                 request,
-                _("已将{year}年标记为录入完整，落在该年的工作日期限将按本日历计算。").format(year=year),
+                _(
+                    "已将{year}年标记为录入完整，落在该年的工作日期限将按本日历计算；"
+                    "此前因缺少该年节假日数据而未计算的期限将随即在后台计算。"
+                ).format(year=year),
+            )
+    return redirect(f"{reverse('core:calendar')}?year={year}")
+
+
+@office_required
+@require_POST
+def calendar_deadlines_recompute(request):
+    """Compute the deadlines that waited for holiday data now (the page asks first), as marking a
+    year complete does in the background, and say how many were computed and how many still wait."""
+    year = _page_year(request.POST.get("year"), timezone.localdate().year)
+    try:
+        result = calendar.deadlines_recompute(actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if result.computed:
+            messages.success(
+                request,
+                _("已计算{count}个待补录的期限：{kinds}。").format(
+                    count=result.computed, kinds=calendar.deadlines_recompute_describe(result)
+                ),
+            )
+        else:
+            messages.info(request, _("没有可以计算的期限。"))
+        if result.still_flagged:
+            messages.warning(
+                request,
+                _(
+                    "仍有{count}条记录的期限落在节假日安排尚未录入完整的年份，"
+                    "请录入该年份的放假安排并标记录入完整。"
+                ).format(count=result.still_flagged),
             )
     return redirect(f"{reverse('core:calendar')}?year={year}")

@@ -3,6 +3,8 @@
 ``enqueue("lvzhi.deputies.tasks.roster_import_validate", import_id)`` runs the task after the
 current transaction commits: in a daemon thread (embedded default), on a Celery worker
 (production), or inline (tests). Tasks take ids, load their objects and are idempotent.
+
+Core's own task, ``deadlines_recompute``, is at the end of this module.
 """
 
 import importlib
@@ -10,6 +12,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
@@ -71,3 +74,12 @@ def enqueue(path: str, *args) -> None:
             _call(path, args)
 
     transaction.on_commit(dispatch)
+
+
+@shared_task(name="lvzhi.core.tasks.deadlines_recompute")
+def deadlines_recompute() -> int:
+    """Compute the working-day deadlines that waited for holiday data, in every module that
+    registered them (queued by ``calendar.calendar_year_mark_complete``); returns how many."""
+    from .calendar import deadlines_recompute as recompute
+
+    return recompute().computed

@@ -12,4 +12,9 @@ urlpatterns = [
     path(
         "calendar/<int:year>/complete/", calendar_views.calendar_year_complete, name="calendar_year_complete"
     ),
+    path(
+        "calendar/deadlines/recompute/",
+        calendar_views.calendar_deadlines_recompute,
+        name="calendar_deadlines_recompute",
+    ),
 ]
