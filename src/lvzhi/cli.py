@@ -13,6 +13,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NODE_MODULES = BASE_DIR / "assets" / "node_modules"
+# A city congress receives about 400 suggestions a year (DOMAIN §5): the demo has a year's worth.
+DEMO_SUGGESTIONS = 400
 
 # The files we serve from each npm package (assets/package-lock.json pins their versions). Only
 # these are copied: Tabler's whole dist folder breaks collectstatic.
@@ -50,7 +52,7 @@ def run(port: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     if not Congress.objects.exists():
         print("数据库为空，正在载入演示数据……", flush=True)
-        call_command("seed_demo")
+        call_command("seed_demo", suggestions=DEMO_SUGGESTIONS)
     call_command("demo_accounts")
     start_in_process_scheduler()
     print(f"lvzhi 已启动：http://127.0.0.1:{port}/", flush=True)

@@ -337,3 +337,34 @@ def test_the_plan_is_deterministic():
     assert first.account_names == second.account_names
     assert all(event.on <= demo.DEMO_TODAY for event in first.events)
     assert min(m.start_date for m in first.mandates) == date(2022, 1, 5)
+
+
+def test_demo_suggestions_give_the_demo_deputy_one_at_each_step(seeded):
+    """``seed_demo --suggestions N`` (what ``make run`` does on an empty database) generates the
+    suggestions and makes ``demo-deputy`` the lead of one per status, its reply recipients and
+    contacts following; a second run adds nothing."""
+    from lvzhi.suggestions.management.commands.seed_suggestions import DEMO_DEPUTY_STATUSES
+    from lvzhi.suggestions.models import Contact, ReplyRecipient, Suggestion
+
+    out, _ = seed(suggestions=120)
+
+    assert "已生成演示建议 120 件（其中 demo-deputy 领衔 6 件）" in out
+    deputy = User.objects.get(username="demo-deputy")
+    led = Suggestion.objects.filter(lead_mandate__person__user=deputy)
+    assert sorted(led.values_list("status", flat=True)) == sorted(DEMO_DEPUTY_STATUSES)
+    assert not led.filter(signers__mandate__person__user=deputy).exists()
+    replied = led.get(status="replied")
+    lead_recipients = ReplyRecipient.objects.filter(reply__assignment__suggestion=replied, is_lead=True)
+    assert lead_recipients.exists()
+    assert set(lead_recipients.values_list("mandate_id", flat=True)) == {replied.lead_mandate_id}
+    assert (
+        not Contact.objects.filter(assignment__suggestion__in=led)
+        .exclude(deputy_id__in=led.values("lead_mandate_id"))
+        .exclude(deputy__in=Suggestion.objects.filter(pk__in=led).values("signers__mandate"))
+        .exists()
+    )
+
+    out, _ = seed(suggestions=120)
+    assert "已生成演示建议" not in out
+    assert Suggestion.objects.count() == 120
+    assert led.count() == len(DEMO_DEPUTY_STATUSES)

@@ -16,13 +16,20 @@ REFUSAL = (
 class Command(BaseCommand):
     help = "载入演示数据：福州市人大及其代表、承办单位、委员会和各角色演示账户。可重复运行，已有数据不变。"
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--suggestions",
+            type=int,
+            default=0,
+            help="同时生成的演示建议数量（市人大应有的总数，已有的计入；默认不生成）。",
+        )
+
+    def handle(self, *args, suggestions=0, **options):
         # Demo accounts have a published password: refuse before touching the database.
         if not settings.LVZHI_ALLOW_DEMO:
             raise CommandError(REFUSAL)
         started = time.perf_counter()
         report = seed_demo()
-        elapsed = time.perf_counter() - started
         if report.changed:
             counts = "，".join(f"{label} {count}" for label, count in report.created.items() if count)
             self.stdout.write(self.style.SUCCESS(f"已载入演示数据：{counts}。"))
@@ -30,4 +37,21 @@ class Command(BaseCommand):
             self.stdout.write("演示数据已存在，未做任何修改。")
         for note in report.notes:
             self.stdout.write(note)
-        self.stderr.write(f"seed_demo: {elapsed:.1f} s")
+        if suggestions:
+            self._seed_suggestions(suggestions)
+        self.stderr.write(f"seed_demo: {time.perf_counter() - started:.1f} s")
+
+    def _seed_suggestions(self, count: int) -> None:
+        """A year's worth of suggestions at every step, the demo deputy's own among them, and the
+        supervision of some (key items led by ``demo-leader``, a supervision month)."""
+        from lvzhi.suggestions.management.commands.seed_suggestions import (
+            adopt_for_demo_deputy,
+            seed_suggestions,
+        )
+
+        stats = seed_suggestions(count=count)
+        adopted = adopt_for_demo_deputy()
+        if stats:
+            self.stdout.write(
+                f"已生成演示建议 {sum(stats.values())} 件（其中 demo-deputy 领衔 {adopted} 件）。"
+            )

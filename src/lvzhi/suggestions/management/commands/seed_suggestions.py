@@ -430,6 +430,22 @@ def _reset_sequences(models) -> None:
                 cursor.execute(statement)
 
 
+def _refresh_statistics(models) -> None:
+    """Tell the planner what was just loaded: after a bulk load PostgreSQL's statistics still
+    describe empty tables (and nothing refreshes them on a server with autovacuum off), so the
+    first queries would be planned for a handful of rows. ``VACUUM ANALYZE`` also sets the
+    visibility map that index-only scans need. Outside a transaction; SQLite gets ``ANALYZE``."""
+    connection = _connection(Suggestion)
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in models:
+                cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
+        else:
+            cursor.execute("ANALYZE")
+
+
 def _plan_suggestion(
     world: _World, rng: random.Random, year: int, status: str, batch: _Batch, numbers: Counter, stats: Counter
 ) -> None:
@@ -932,7 +948,63 @@ def seed_suggestions(*, count: int, year: int | None = None, seed: int = SEED, p
             SuggestionEvent,
         ]
     )
+    _refresh_statistics(
+        [
+            Suggestion,
+            SuggestionSigner,
+            Assignment,
+            Reply,
+            Contact,
+            ReplyRecipient,
+            Commitment,
+            Evaluation,
+            SuggestionEvent,
+        ]
+    )
     return stats
+
+
+# The demo deputy's own suggestions, one in each of these statuses, so that ``demo-deputy`` sees
+# a suggestion at every step of its life (the generator draws leads at random).
+DEMO_DEPUTY_STATUSES = (S.SUBMITTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED)
+
+
+def adopt_for_demo_deputy() -> int:
+    """Make the demo deputy (the person of ``demo-deputy``) the lead of one generated suggestion per
+    status of ``DEMO_DEPUTY_STATUSES``, with the rows that name the lead (reply recipients,
+    contacts) following. Idempotent: statuses it already leads are skipped. Returns how many."""
+    world = _world()
+    mandate = (
+        Mandate.objects.filter(person__user__username="demo-deputy", congress=world.congress)
+        .order_by("-start_date")
+        .first()
+    )
+    if mandate is None:
+        return 0
+    led = set(Suggestion.objects.filter(lead_mandate=mandate).values_list("status", flat=True))
+    adopted = 0
+    for status in DEMO_DEPUTY_STATUSES:
+        if status in led:
+            continue
+        suggestion = (
+            Suggestion.objects.filter(congress=world.congress, status=status)
+            .exclude(signers__mandate=mandate)
+            .order_by("-id")
+            .first()
+        )
+        if suggestion is None:
+            continue
+        previous = suggestion.lead_mandate_id
+        with transaction.atomic():
+            Suggestion.objects.filter(pk=suggestion.pk).update(lead_mandate=mandate)
+            ReplyRecipient.objects.filter(
+                reply__assignment__suggestion=suggestion, mandate_id=previous, is_lead=True
+            ).update(mandate=mandate)
+            Contact.objects.filter(assignment__suggestion=suggestion, deputy_id=previous).update(
+                deputy=mandate
+            )
+        adopted += 1
+    return adopted
 
 
 class Command(BaseCommand):
