@@ -9,6 +9,7 @@ from lvzhi.motions.api.urls import register as register_motions
 from lvzhi.notifications.api.urls import register as register_notifications
 from lvzhi.organizations.api.urls import register as register_organizations
 from lvzhi.suggestions.api.urls import register as register_suggestions
+from lvzhi.supervision.api.urls import register as register_supervision
 
 router = DefaultRouter()
 register_organizations(router)
@@ -16,5 +17,6 @@ register_deputies(router)
 register_motions(router)
 register_notifications(router)
 register_suggestions(router)
+register_supervision(router)
 
 urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token"), *router.urls]

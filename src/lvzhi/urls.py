@@ -10,6 +10,7 @@ urlpatterns = [
     path("suggestions/", include("lvzhi.suggestions.urls")),
     path("notifications/", include("lvzhi.notifications.urls")),
     path("motions/", include("lvzhi.motions.urls")),
+    path("supervision/", include("lvzhi.supervision.urls")),
     path("api/v1/", include("lvzhi.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

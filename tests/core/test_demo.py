@@ -349,6 +349,9 @@ def test_demo_suggestions_give_the_demo_deputy_one_at_each_step(seeded):
     out, _ = seed(suggestions=120)
 
     assert "已生成演示建议 120 件（其中 demo-deputy 领衔 6 件）" in out
+    assert "已生成演示督办数据：重点督办事项 3" in out
+    leader = User.objects.get(username="demo-leader")
+    assert leader.led_supervision_items.count() == 3
     deputy = User.objects.get(username="demo-deputy")
     led = Suggestion.objects.filter(lead_mandate__person__user=deputy)
     assert sorted(led.values_list("status", flat=True)) == sorted(DEMO_DEPUTY_STATUSES)

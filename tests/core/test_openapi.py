@@ -98,6 +98,19 @@ API_PATHS = {
     "/api/v1/suggestion-replies/{id}/review/",
     "/api/v1/suggestion-reply-recipients/{id}/evaluate/",
     "/api/v1/suggestion-rules/{congress}/",
+    # Supervision (lvzhi.supervision.api)
+    *(
+        f"/api/v1/{name}/{suffix}"
+        for name in ("supervision-items", "supervision-campaigns", "supervision-meetings")
+        for suffix in ("", "{id}/")
+    ),
+    *(f"/api/v1/supervision-items/{{id}}/{action}/" for action in ("record_activity", "finish", "reopen")),
+    "/api/v1/supervision-items/carry_over/",
+    *(
+        f"/api/v1/supervision-campaigns/{{id}}/{action}/"
+        for action in ("add_suggestions", "remove_suggestion", "progress")
+    ),
+    "/api/v1/supervision-meetings/dissatisfied/",
 }
 
 

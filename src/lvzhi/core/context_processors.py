@@ -9,6 +9,7 @@ from lvzhi.accounts.roles import (
     may_see_suggestions,
     may_work_on_assignments,
 )
+from lvzhi.supervision.selectors import may_see_supervision
 
 
 def navigation(request):
@@ -22,6 +23,8 @@ def navigation(request):
         items.append((_("代表建议"), reverse("suggestions:list")))
     if may_work_on_assignments(user):
         items.append((_("办理工作"), reverse("suggestions:work")))
+    if may_see_supervision(user):
+        items.append((_("建议督办"), reverse("supervision:list")))
     if may_see_motions(user):
         items.append((_("代表议案"), reverse("motions:list")))
     if can_import_roster(user):

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from lvzhi.deputies.choices import Composition
 from lvzhi.deputies.selectors import mandate_dashboard
+from lvzhi.supervision.selectors import supervision_items_for_home
 
 
 def ping(request):
@@ -18,4 +19,10 @@ def home(request):
         {"name": Composition(row["composition"]).label, "value": row["count"]}
         for row in dashboard["by_composition"]
     ]
-    return render(request, "core/home.html", {"dashboard": dashboard, "composition_chart": chart})
+    context = {
+        "dashboard": dashboard,
+        "composition_chart": chart,
+        # 我领衔督办的建议: the items the user leads or is on the team of (leaders, mostly).
+        "supervision_items": supervision_items_for_home(request.user),
+    }
+    return render(request, "core/home.html", context)

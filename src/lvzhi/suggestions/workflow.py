@@ -61,6 +61,8 @@ class Action(models.TextChoices):
     RELEASE_REPLY = "release_reply", _("发出答复")
     EVALUATE = "evaluate", _("评价答复")
     FOLLOW_UP_REPLY = "follow_up_reply", _("跟踪答复")
+    # By lvzhi.supervision's 不满意件交办会, for many assignments at once (not a detail-page button).
+    REASSIGN_AT_MEETING = "reassign_at_meeting", _("不满意件重新交办")
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,10 @@ def _is_dissatisfied(_assignment, ctx) -> bool:
     return ctx.inputs.get("satisfaction") == Satisfaction.DISSATISFIED
 
 
+def _to_new_unit(_assignment, ctx) -> bool:
+    return ctx.inputs.get("new_unit") is not None
+
+
 ASSIGNMENT_TRANSITIONS: tuple[Transition, ...] = (
     Transition(_states(A.ASSIGNED), Action.ACKNOWLEDGE, A.ACKNOWLEDGED, ASSIGNED_UNIT),
     Transition(_states(A.ASSIGNED, A.ACKNOWLEDGED), Action.OBJECT, A.OBJECTED, ASSIGNED_UNIT,
@@ -328,10 +334,22 @@ ASSIGNMENT_TRANSITIONS: tuple[Transition, ...] = (
     # DOMAIN §5.9: a B or C answer is answered again once solved, even after closing.
     Transition(_states(A.REPLIED), Action.FOLLOW_UP_REPLY, None, ASSIGNED_UNIT, guard=_follow_up_open,
                open_suggestion_only=False),
+    # DOMAIN §5.7, Fuzhou's 不满意件交办会 (lvzhi.supervision): a dissatisfied assignment goes back to
+    # its unit with a new re-handling deadline from the meeting, or is cancelled and the suggestion
+    # assigned to another unit. A re-assigned sub-unit's assignment cannot move: its parent holds
+    # the unit's place.
+    Transition(_states(A.REHANDLING), Action.REASSIGN_AT_MEETING, A.CANCELLED, OFFICE, when=_to_new_unit,
+               guard=_top_level_only(_("转办下级单位办理的建议只能由原承办单位重新办理。"))),
+    Transition(_states(A.REHANDLING), Action.REASSIGN_AT_MEETING, None, OFFICE),
 )  # fmt: skip
 
+# Decided for many assignments at once on the meeting's page (lvzhi.supervision), which the detail
+# page cannot do: never offered there as a button (``available_actions``), only checked by services.
+MEETING_ACTIONS = frozenset({Action.REASSIGN_AT_MEETING})
 SUGGESTION_ACTIONS = tuple(dict.fromkeys(t.action for t in SUGGESTION_TRANSITIONS))
-ASSIGNMENT_ACTIONS = tuple(dict.fromkeys(t.action for t in ASSIGNMENT_TRANSITIONS))
+ASSIGNMENT_ACTIONS = tuple(
+    dict.fromkeys(t.action for t in ASSIGNMENT_TRANSITIONS if t.action not in MEETING_ACTIONS)
+)
 CLOSED_OR_GONE = _states(S.CLOSED, S.WITHDRAWN, S.REJECTED, S.CONVERTED_TO_LETTER)
 
 # Refusals clearer than "not in this status".

@@ -48,6 +48,7 @@ class Command(BaseCommand):
             adopt_for_demo_deputy,
             seed_suggestions,
         )
+        from lvzhi.supervision.demo import seed_supervision_demo
 
         stats = seed_suggestions(count=count)
         adopted = adopt_for_demo_deputy()
@@ -55,3 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成演示建议 {sum(stats.values())} 件（其中 demo-deputy 领衔 {adopted} 件）。"
             )
+        supervision = seed_supervision_demo()
+        if supervision:
+            counts = "，".join(f"{label} {count}" for label, count in supervision.items())
+            self.stdout.write(f"已生成演示督办数据：{counts}。")
