@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lvzhi.accounts.choices import Role
-from lvzhi.suggestions import services
+from lvzhi.suggestions import selectors, services
 from lvzhi.suggestions import urls as suggestion_urls
 from lvzhi.suggestions.choices import (
     AssignmentRole,
@@ -1112,3 +1112,37 @@ def test_the_assignment_history_gives_a_co_unit_its_input_deadline():
     text = str(event_details(event))
     assert "甲局（主办），答复期限 2025-06-05" in text
     assert "乙局（协办），协办意见期限 2025-04-05" in text
+
+
+# -- The unfiltered list's count -----------------------------------------------------------------------
+
+
+def test_the_unfiltered_list_is_counted_on_narrow_indexes(client, staff, admin_user, own_mandate, gulou_mandate, lead_unit):  # fmt: skip
+    _suggestions(3, mandate=own_mandate, unit=lead_unit)
+    # Drafts: staff's own paper one (in its scope), another office user's and a deputy's (not).
+    services.suggestion_create(actor=staff, mandate=gulou_mandate, title="关于增设公交站点的建议")
+    services.suggestion_create(actor=admin_user, mandate=gulou_mandate, title="关于路灯维修的建议")
+    SuggestionFactory(lead_mandate=own_mandate, status=S.DRAFT)
+    client.force_login(staff)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST)
+
+    assert response.context["page"].paginator.count == 4 == selectors.suggestions_visible_to(staff).count()
+    counts = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "suggestions_suggestion"')
+    ]
+    # The scope (not a draft, or a draft staff entered) is counted in its two disjoint parts: the
+    # non-drafts on ``status`` alone, staff's drafts by ``created_by``; neither joins anything.
+    assert len(counts) == 2 and not any("JOIN" in sql for sql in counts)
+    assert "status" in counts[0] and "created_by_id" not in counts[0]
+    assert "created_by_id" in counts[1]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + counts[0])
+            assert "USING COVERING INDEX suggestion_status_assign_due" in str(cursor.fetchall())
+    # A filtered list counts what it shows, as before.
+    assert client.get(LIST + "?status=assigned").context["page"].paginator.count == 3
+    assert client.get(LIST + "?ordering=bogus").context["page"].paginator.count == 0

@@ -22,6 +22,7 @@ from .choices import (
     SuggestionStatus,
 )
 from .models import Assignment, Suggestion
+from .selectors import assignment_finished_q, assignment_overdue_q
 
 # ?ordering=<key> or -<key>; ties broken by id so that pages are stable.
 ORDERINGS = {
@@ -44,13 +45,13 @@ ASSIGNMENT_ORDERINGS = {
 }
 DEFAULT_ASSIGNMENT_ORDERING = "reply_due"
 
-# Assignments still owing the deputy (or the lead unit) something: these can be overdue.
-OPEN_ASSIGNMENT_STATUSES = (
-    AssignmentStatus.ASSIGNED,
-    AssignmentStatus.ACKNOWLEDGED,
-    AssignmentStatus.OBJECTED,
-    AssignmentStatus.REHANDLING,
-)
+# The work list's status is the assignment's, or 已办结 once the suggestion is closed (its
+# assignments are finished whatever status they were left in: ``selectors.assignment_finished_q``).
+FINISHED = "finished"
+WORK_STATUS_CHOICES = [
+    *((value, label) for value, label in AssignmentStatus.choices if value != AssignmentStatus.CANCELLED),
+    (FINISHED, SuggestionStatus.CLOSED.label),
+]
 
 
 def _ordering_choices(orderings: dict) -> list[tuple[str, str]]:
@@ -91,6 +92,7 @@ class SuggestionFilter(django_filters.FilterSet):
         method="filter_unit",
     )
     year = django_filters.NumberFilter(label=_("年度"))
+    merge_group = django_filters.UUIDFilter(label=_("并案组"), method="filter_merge_group")
     supervision = django_filters.ChoiceFilter(
         label=_("督办类型"), choices=SupervisionKind.choices, method="filter_supervision"
     )
@@ -112,6 +114,7 @@ class SuggestionFilter(django_filters.FilterSet):
             "is_confidential",
             "unit",
             "year",
+            "merge_group",
             "supervision",
         ]
 
@@ -147,6 +150,17 @@ class SuggestionFilter(django_filters.FilterSet):
         )
         return queryset.filter(pk__in=assigned)
 
+    def filter_merge_group(self, queryset, name, value):
+        """The suggestions handled together in one merge group (并案)."""
+        if value is None:
+            return queryset
+        members = (
+            Assignment.objects.filter(merge_group=value)
+            .exclude(status=AssignmentStatus.CANCELLED)
+            .values("suggestion_id")
+        )
+        return queryset.filter(pk__in=members)
+
     def filter_supervision(self, queryset, name, value):
         """Suggestions under that kind of supervision (DOMAIN §5.8), any year."""
         if not value:
@@ -160,7 +174,9 @@ class SuggestionFilter(django_filters.FilterSet):
 class AssignmentFilter(django_filters.FilterSet):
     """Filters of a handling unit's work list (pages and ``/api/v1/suggestion-assignments/``)."""
 
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=AssignmentStatus.choices)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("状态"), choices=WORK_STATUS_CHOICES, method="filter_status"
+    )
     role = django_filters.ChoiceFilter(label=_("承办方式"), choices=AssignmentRole.choices)
     due_before = django_filters.DateFilter(
         label=_("答复期限不晚于"), field_name="reply_due", lookup_expr="lte"
@@ -170,24 +186,50 @@ class AssignmentFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
     needs_calendar = django_filters.BooleanFilter(label=_("期限待补充节假日数据"))
+    merged = django_filters.BooleanFilter(label=_("只看并案"), method="filter_merged")
+    merge_group = django_filters.UUIDFilter(label=_("并案组"))
     ordering = django_filters.ChoiceFilter(
         label=_("排序"), method="filter_ordering", choices=_ordering_choices(ASSIGNMENT_ORDERINGS)
     )
 
     class Meta:
         model = Assignment
-        fields = ["status", "role", "due_before", "due_after", "overdue", "needs_calendar"]
+        fields = [
+            "status",
+            "role",
+            "due_before",
+            "due_after",
+            "overdue",
+            "needs_calendar",
+            "merged",
+            "merge_group",
+        ]
+
+    def filter_status(self, queryset, name, value):
+        """The status shown on the list: an assignment status matches only while the suggestion is
+        open; ``finished`` (已办结) gives the assignments of closed suggestions, whatever theirs."""
+        if not value:
+            return queryset
+        finished = assignment_finished_q()
+        statuses = [status for status in value if status != FINISHED]
+        condition = Q(status__in=statuses) & ~finished if statuses else None
+        if FINISHED in value:
+            condition = finished if condition is None else condition | finished
+        return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        """Open assignments past their reply (or re-handling) deadline; ``false`` gives the rest."""
+        """Pending assignments past their next deadline (``selectors.assignment_overdue_q``: never
+        those of closed suggestions); ``false`` gives the rest."""
         if value is None:
             return queryset
-        today = timezone.localdate()
-        late = Q(status__in=OPEN_ASSIGNMENT_STATUSES) & (
-            Q(status=AssignmentStatus.REHANDLING, rehandling_due__lt=today)
-            | (~Q(status=AssignmentStatus.REHANDLING) & Q(reply_due__lt=today))
-        )
+        late = assignment_overdue_q(timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_merged(self, queryset, name, value):
+        """``true``: only the assignments handled together with others (并案); ``false``: the rest."""
+        if value is None:
+            return queryset
+        return queryset.filter(merge_group__isnull=not value)
 
     def filter_ordering(self, queryset, name, value):
         return _order(queryset, value, ASSIGNMENT_ORDERINGS, DEFAULT_ASSIGNMENT_ORDERING)

@@ -16,6 +16,7 @@ from lvzhi.deputies.choices import MandateStatus
 from lvzhi.deputies.models import Mandate
 from lvzhi.organizations.models import ExpertiseField, HandlingUnit, Session
 
+from . import selectors, services
 from .choices import (
     CommitmentStatus,
     ContactMethod,
@@ -25,6 +26,7 @@ from .choices import (
     Satisfaction,
     SignerStatus,
 )
+from .models import Suggestion
 from .services import ATTACHMENT_TYPES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -186,6 +188,8 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, suggestion, assignment=None, user=None, rules=None, **kwargs):
         self.suggestion, self.assignment, self.user, self.rules = suggestion, assignment, user, rules
+        # What the card should say besides its spec's notes: what the form found for this user.
+        self.notes: list[tuple[str, str]] = []
         super().__init__(*args, **kwargs)
         if "version" in self.fields and not self.is_bound:
             self.fields["version"].initial = suggestion.version
@@ -271,8 +275,15 @@ class ConvertToLetterForm(VersionedActionForm):
     reason = forms.CharField(label=_("转来信说明"), widget=_textarea(2), required=False)
 
 
+class MergeWithChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.number_label} {obj.title}"
+
+
 class AssignForm(VersionedActionForm):
-    """Lead unit with co-units (主办+协办), or split units (分办); the service checks the mix."""
+    """Lead unit with co-units (主办+协办), or split units (分办); the service checks the mix.
+    ``merge_with`` joins the merge group (并案) of a suggestion already assigned as merged; the
+    service checks that the units are the group's. Shown only when there is a group to join."""
 
     lead = forms.ModelChoiceField(
         label=_("主办单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("请选择")
@@ -290,6 +301,13 @@ class AssignForm(VersionedActionForm):
         widget=forms.SelectMultiple(attrs={"size": 4}),
         help_text=_("分办时不选主办单位，每个分办单位分别答复。"),
     )
+    merge_with = MergeWithChoiceField(
+        label=_("并案办理"),
+        queryset=Suggestion.objects.none(),
+        required=False,
+        empty_label=_("不并案"),
+        help_text=_("与已并案交办的建议一起办理：须交办给与其相同的承办单位，每位代表仍分别得到答复。"),
+    )
     is_hard = forms.BooleanField(label=_("涉及面广、处理难度大（答复期限六个月）"), required=False)
     on = forms.DateField(label=_("交办日期"), widget=DATE_WIDGET)
 
@@ -297,6 +315,11 @@ class AssignForm(VersionedActionForm):
         super().__init__(*args, **kwargs)
         for name in ("lead", "co_units", "split_units"):
             self.fields[name].queryset = _units()
+        joinable = selectors.merged_suggestions_to_join(user=self.user, suggestion=self.suggestion)
+        if joinable.exists():
+            self.fields["merge_with"].queryset = joinable
+        else:
+            del self.fields["merge_with"]
         if not self.is_bound:
             self.fields["on"].initial = timezone.localdate()
             self.fields["is_hard"].initial = self.suggestion.is_hard
@@ -436,6 +459,31 @@ class ReplyForm(ActionForm):
             previous = self.assignment.replies.exclude(signed_by="").order_by("-id").first()
             if previous is not None:
                 self.initial = {"signed_by": previous.signed_by}
+        self._offer_merged()
+
+    def _offer_merged(self) -> None:
+        """并案: offer to draft the same reply on the unit's other assignments of the merge group
+        that may be drafted now, naming them (and those left out, with the reason)."""
+        if self.assignment.merge_group is None or self.user is None:
+            return
+        targets, skipped = services.merged_draft_targets(assignment=self.assignment, actor=self.user)
+        if not targets:
+            return
+        note = _(
+            "并案办理：勾选下方选项，将为{numbers}起草相同的答复内容、办理结果分类、签发人和答复函；"
+            "各件分别提交，分别答复代表。"
+        ).format(numbers="、".join(a.suggestion.number_label or a.suggestion.title for a in targets))
+        if skipped:
+            note += _("不包括：{items}。").format(
+                items="；".join(
+                    f"{a.suggestion.number_label or a.suggestion.title}（{reason.rstrip('。')}）"
+                    for a, reason in skipped
+                )
+            )
+        self.fields["also_merged"] = forms.BooleanField(
+            label=_("同时为并案的其他建议起草相同答复"), required=False
+        )
+        self.notes.append(("text-secondary", note))
 
 
 class SubmitReplyForm(ActionForm):
@@ -502,8 +550,12 @@ class BulkAssignForm(forms.Form):
     """The assignment meeting (交办会): a lead unit (and co-units, a hard flag) per accepted suggestion
     on the page, all assigned in one go. Rows without any unit are left for later.
 
-    Fields per row are ``lead_<id>``, ``co_<id>`` and ``hard_<id>``; units are validated against
-    one list read once, so a page of 500 rows costs no query per row."""
+    Fields per row are ``lead_<id>``, ``co_<id>``, ``hard_<id>`` and ``merge_<id>``; units are
+    validated against one list read once, so a page of 500 rows costs no query per row.
+
+    并案: the rows ticked ``merge_<id>`` are handled together in one new merge group, by the same
+    units. A ticked row without units takes those chosen on the other ticked rows when they all
+    chose the same; when they differ the service refuses the batch, naming the rows."""
 
     on = forms.DateField(label=_("交办日期"), widget=DATE_WIDGET)
 
@@ -522,14 +574,16 @@ class BulkAssignForm(forms.Form):
             return None
 
     def rows(self) -> list[dict]:
-        """The rows that name a unit: ``{"suggestion", "lead", "co_units", "is_hard"}``. Call after
-        ``is_valid()``; invalid unit ids are reported as form errors."""
+        """The rows that name a unit or are ticked for merged handling: ``{"suggestion", "lead",
+        "co_units", "is_hard", "merge"}``. Call after ``is_valid()``; invalid unit ids and an
+        incomplete merged selection are reported as form errors."""
         rows, errors = [], []
         for suggestion in self.suggestions:
             label = suggestion.number_label or suggestion.title
             lead_value = self.data.get(f"lead_{suggestion.pk}", "")
             co_values = [value for value in self.data.getlist(f"co_{suggestion.pk}") if value]
-            if not lead_value and not co_values:
+            merge = bool(self.data.get(f"merge_{suggestion.pk}"))
+            if not lead_value and not co_values and not merge:
                 continue
             lead = self._unit(lead_value, errors, label) if lead_value else None
             co_units = [unit for value in co_values if (unit := self._unit(value, errors, label))]
@@ -539,10 +593,37 @@ class BulkAssignForm(forms.Form):
                     "lead": lead,
                     "co_units": co_units,
                     "is_hard": bool(self.data.get(f"hard_{suggestion.pk}")) or None,
+                    "merge": merge,
                 }
             )
+        if not errors:
+            self._share_merged_units([row for row in rows if row["merge"]], errors)
         for error in errors:
             self.add_error(None, error)
         if not rows and not errors:
             self.add_error(None, _("请至少为一件建议选择主办单位。"))
         return rows
+
+    @staticmethod
+    def _share_merged_units(merged: list[dict], errors: list) -> None:
+        """Ticked rows without units take the units chosen on the other ticked rows, when those
+        all chose the same ones."""
+        if not merged:
+            return
+        if len(merged) < 2:
+            errors.append(_("并案办理须至少勾选两件建议。"))
+            return
+        named = {
+            (row["lead"].pk if row["lead"] else None, frozenset(unit.pk for unit in row["co_units"])): row
+            for row in merged
+            if row["lead"] is not None or row["co_units"]
+        }
+        if not named:
+            errors.append(_("请为并案办理的建议选择主办单位。"))
+            return
+        if len(named) > 1:
+            return  # the service refuses it, naming the rows
+        source = next(iter(named.values()))
+        for row in merged:
+            if row["lead"] is None and not row["co_units"]:
+                row["lead"], row["co_units"] = source["lead"], list(source["co_units"])

@@ -1,6 +1,9 @@
 """Reads of suggestions. Every read starts from ``suggestions_visible_to(user)``: the one place that
 decides which suggestions a role may see. Missing and forbidden both give 404."""
 
+import uuid
+from datetime import date
+
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +12,9 @@ from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
 from lvzhi.organizations.models import ExpertiseField
 
+from . import workflow
 from .choices import (
+    AssignmentRole,
     AssignmentStatus,
     CommitmentStatus,
     SignerStatus,
@@ -102,6 +107,21 @@ def suggestion_list(*, user) -> QuerySet[Suggestion]:
     )
 
 
+def suggestion_count(*, user) -> int:
+    """How many suggestions ``user`` may see: the unfiltered list's count, the same number as
+    ``suggestions_visible_to(user).count()``, counted the cheap way.
+
+    The office's scope is one condition on two columns (not a draft, or a draft it entered) that no
+    index covers, so counting it reads every row of the table (bench/: the list page at 100,000
+    suggestions). Its two disjoint parts are counted apart instead: the non-drafts from the
+    ``(status, assign_due)`` index alone, the office's own paper drafts by ``created_by``."""
+    if user is not None and user.is_authenticated and is_office(user):
+        submitted = Suggestion.objects.exclude(status__in=PRIVATE_STATUSES).count()
+        own_drafts = Suggestion.objects.filter(status__in=PRIVATE_STATUSES, created_by_id=user.pk).count()
+        return submitted + own_drafts
+    return suggestions_visible_to(user).count()
+
+
 def suggestion_get(*, user, pk: int) -> Suggestion:
     """One suggestion the user may see, or ``Suggestion.DoesNotExist``."""
     return suggestion_list(user=user).get(pk=pk)
@@ -112,10 +132,48 @@ def suggestion_events(suggestion: Suggestion):
     return suggestion.events.select_related("actor", "assignment__unit").order_by("at", "id")
 
 
-def unit_work_list(*, user, unit=None) -> QuerySet[Assignment]:
-    """A handling unit's assignments with their due dates: for unit staff their own unit's; the
-    office may name any ``unit`` (to print each unit's list after the assignment meeting).
-    Suggestion, lead deputy and unit joined, open promises counted: constant queries."""
+# -- The unit work list -----------------------------------------------------------------------------
+
+# DOMAIN §5.9: a closed (or withdrawn) suggestion owes nothing more but its promises, which stay
+# tracked. Its assignments are finished whatever status they were left in (a co-unit that never
+# acknowledged stays 待签收): never pending, never overdue, shown as the suggestion's status.
+FINISHED_SUGGESTION_STATUSES = tuple(sorted(workflow.CLOSED_OR_GONE))
+# Assignments that still owe a step (receipt, input, reply), so their deadline can be near or missed.
+OPEN_ASSIGNMENT_STATUSES = (
+    AssignmentStatus.ASSIGNED,
+    AssignmentStatus.ACKNOWLEDGED,
+    AssignmentStatus.OBJECTED,
+    AssignmentStatus.REHANDLING,
+)
+# A co-unit owes the lead unit its input (not the deputy a reply) until it has sent it.
+CO_INPUT_STATUSES = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED)
+
+
+def assignment_finished_q() -> Q:
+    """Assignments of closed or withdrawn suggestions: finished whatever their own status."""
+    return Q(suggestion__status__in=FINISHED_SUGGESTION_STATUSES)
+
+
+def assignment_pending_q() -> Q:
+    """Assignments still owing a step on a suggestion that is not closed: the unit's pending work."""
+    return Q(status__in=OPEN_ASSIGNMENT_STATUSES) & ~assignment_finished_q()
+
+
+def assignment_overdue_q(today: date) -> Q:
+    """Pending assignments past their next deadline, the one ``tables.assignment_due`` shows: the
+    re-handling reply when re-handling, a co-unit's input until it is sent, else the reply."""
+    co_input = Q(role=AssignmentRole.CO, status__in=CO_INPUT_STATUSES)
+    rehandling = Q(status=AssignmentStatus.REHANDLING)
+    return assignment_pending_q() & (
+        (rehandling & Q(rehandling_due__lt=today))
+        | (co_input & Q(co_input_due__lt=today))
+        | (~rehandling & ~co_input & Q(reply_due__lt=today))
+    )
+
+
+def _unit_assignments(*, user, unit=None) -> QuerySet[Assignment]:
+    """The assignments of the unit whose work ``user`` may see: unit staff their own unit's, the
+    office the ``unit`` it names; none for anybody else. Cancelled ones and drafts' are no work."""
     assignments = Assignment.objects.exclude(status=AssignmentStatus.CANCELLED)
     if user is None or not user.is_authenticated:
         return assignments.none()
@@ -125,6 +183,17 @@ def unit_work_list(*, user, unit=None) -> QuerySet[Assignment]:
         assignments = assignments.filter(unit=unit)
     else:
         return assignments.none()
+    return assignments.exclude(suggestion__status__in=PRIVATE_STATUSES)
+
+
+def unit_work_list(*, user, unit=None) -> QuerySet[Assignment]:
+    """A handling unit's assignments with their due dates: for unit staff their own unit's; the
+    office may name any ``unit`` (to print each unit's list after the assignment meeting).
+    Suggestion, lead deputy and unit joined, open promises counted: constant queries.
+
+    Assignments of closed suggestions stay on the list (their promises are still tracked) but are
+    finished: see ``assignment_finished_q``."""
+    assignments = _unit_assignments(user=user, unit=unit)
     open_promises = (
         Commitment.objects.filter(assignment=OuterRef("pk"), status=CommitmentStatus.OPEN)
         .order_by()
@@ -133,8 +202,7 @@ def unit_work_list(*, user, unit=None) -> QuerySet[Assignment]:
         .values("count")
     )
     return (
-        assignments.exclude(suggestion__status__in=PRIVATE_STATUSES)
-        .select_related(
+        assignments.select_related(
             "suggestion__congress",
             "suggestion__lead_mandate__person",
             "suggestion__field",
@@ -146,6 +214,80 @@ def unit_work_list(*, user, unit=None) -> QuerySet[Assignment]:
         # (bench/: unit_work_list_page at 100,000 suggestions).
         .annotate(open_commitments=Coalesce(Subquery(open_promises), 0))
         .order_by("reply_due", "id")
+    )
+
+
+def unit_work_counts(*, user, unit=None, today: date) -> dict[str, int]:
+    """The unit's pending work at a glance, over its whole list (not the filtered page), in one
+    query: ``to_acknowledge`` (待签收), ``pending`` (owing a step) and ``overdue``. Assignments of
+    closed suggestions are finished and counted in none of them."""
+    # Narrowed to pending rows first, so the (unit, status) index leaves the unit's many answered
+    # and closed assignments out before anything is joined or counted.
+    pending = _unit_assignments(user=user, unit=unit).filter(assignment_pending_q())
+    return pending.aggregate(
+        to_acknowledge=Count("pk", filter=Q(status=AssignmentStatus.ASSIGNED)),
+        pending=Count("pk"),
+        overdue=Count("pk", filter=assignment_overdue_q(today)),
+    )
+
+
+# -- Merged handling (并案) ---------------------------------------------------------------------------
+
+
+def merge_group_of(suggestion) -> uuid.UUID | None:
+    """The merge group (并案组) of the suggestion's open assignments, or None when not merged."""
+    return (
+        Assignment.objects.filter(suggestion=suggestion, merge_group__isnull=False)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values_list("merge_group", flat=True)
+        .first()
+    )
+
+
+def merged_suggestions(*, user, suggestion: Suggestion) -> tuple[list[Suggestion], int]:
+    """并案: the other suggestions handled together with ``suggestion`` (an open assignment in the
+    same merge group). Returns those ``user`` may see, in number order with their lead deputy, and
+    how many others there are that it may not see (shown as a count only, never their titles).
+
+    Reads ``suggestion.assignments`` (prefetched by the detail page), then two queries whatever the
+    size of the group; none when the suggestion is not merged."""
+    groups = {
+        a.merge_group
+        for a in suggestion.assignments.all()
+        if a.merge_group is not None and a.status != AssignmentStatus.CANCELLED
+    }
+    if not groups:
+        return [], 0
+    members = (
+        Assignment.objects.filter(merge_group__in=groups)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .exclude(suggestion_id=suggestion.pk)
+        .values("suggestion_id")
+    )
+    visible = list(
+        suggestions_visible_to(user)
+        .filter(pk__in=members)
+        .select_related("lead_mandate__person")
+        .order_by("year", "series", "number", "id")
+    )
+    total = Suggestion.objects.filter(pk__in=members).count()
+    return visible, total - len(visible)
+
+
+def merged_suggestions_to_join(*, user, suggestion: Suggestion) -> QuerySet[Suggestion]:
+    """The suggestions ``suggestion`` may be merged with when it is assigned: those of its congress
+    the user sees that are already assigned as merged (并案) and not closed, in number order."""
+    merged = (
+        Assignment.objects.filter(merge_group__isnull=False, parent__isnull=True)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values("suggestion_id")
+    )
+    return (
+        suggestions_visible_to(user)
+        .filter(pk__in=merged, congress_id=suggestion.congress_id)
+        .exclude(status__in=FINISHED_SUGGESTION_STATUSES)
+        .exclude(pk=suggestion.pk)
+        .order_by("-year", "series", "number", "id")
     )
 
 

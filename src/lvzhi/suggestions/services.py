@@ -1549,26 +1549,23 @@ def _release(
     )
 
 
-@transaction.atomic
-def reply_draft(
-    *,
-    assignment,
+def _write_draft(
+    assignment: Assignment,
     actor,
-    body: str = "",
-    result_class: str = "",
-    signed_by: str = "",
+    rules,
+    *,
+    body: str,
+    result_class: str,
+    signed_by: str,
     letter=None,
+    letter_name: str = "",
     expected_version: int | None = None,
 ) -> Reply:
-    """Write or revise the unit's reply before submitting it: text, result class from the
-    congress's scheme, the head who signs, the sealed letter as PDF. A returned reply is revised
-    here too. Who: staff of a lead or split unit, after receipt."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    ctx = _context(suggestion)
-    workflow.check_assignment(assignment, Action.DRAFT_REPLY, actor, ctx)
+    """Write the assignment's open draft (a new one, or the draft or returned reply being revised).
+    ``letter_name`` reuses a letter already stored (并案: one letter for the group). The caller has
+    locked the suggestion and checked ``DRAFT_REPLY``."""
     if result_class:
-        _check_result_class(ctx.rules, result_class)
+        _check_result_class(rules, result_class)
     reply = (
         assignment.replies.select_for_update()
         .filter(status__in=(ReplyStatus.DRAFT, ReplyStatus.RETURNED))
@@ -1593,10 +1590,148 @@ def reply_draft(
     if letter is not None:
         name, _content_type = _checked_upload(letter, LETTER_TYPES, field="letter")
         reply.letter.save(name, letter, save=False)
+    elif letter_name:
+        reply.letter.name = letter_name
     reply.version += 1
     reply._history_user = actor
     reply.save()
     return reply
+
+
+@transaction.atomic
+def reply_draft(
+    *,
+    assignment,
+    actor,
+    body: str = "",
+    result_class: str = "",
+    signed_by: str = "",
+    letter=None,
+    expected_version: int | None = None,
+) -> Reply:
+    """Write or revise the unit's reply before submitting it: text, result class from the
+    congress's scheme, the head who signs, the sealed letter as PDF. A returned reply is revised
+    here too. Who: staff of a lead or split unit, after receipt."""
+    suggestion = _lock_suggestion(assignment.suggestion_id)
+    assignment = _lock_assignment(assignment, suggestion)
+    ctx = _context(suggestion)
+    workflow.check_assignment(assignment, Action.DRAFT_REPLY, actor, ctx)
+    return _write_draft(
+        assignment,
+        actor,
+        ctx.rules,
+        body=body,
+        result_class=result_class,
+        signed_by=signed_by,
+        letter=letter,
+        expected_version=expected_version,
+    )
+
+
+@dataclass(frozen=True)
+class MergedReplyDraft:
+    """What ``reply_draft_merged`` wrote: the replies (the assignment's first, then the group's
+    others in number order), and the unit's other assignments of the group it left as they were,
+    each with the reason (not yet acknowledged, reply already submitted, …)."""
+
+    replies: list[Reply]
+    skipped: list[tuple[Assignment, str]]
+
+
+def merged_draft_targets(
+    *, assignment, actor, today: date | None = None
+) -> tuple[list[Assignment], list[tuple[Assignment, str]]]:
+    """并案: the unit's other assignments in ``assignment``'s merge group on which ``actor`` may
+    draft a reply now (``workflow`` allows ``DRAFT_REPLY``), and the others with the reason they may
+    not, as ``(assignment, reason)``. Reads only: the reply card offers the choice from it;
+    ``reply_draft_merged`` calls it again under the locks. Queries: one, plus the rules per congress."""
+    if assignment.merge_group is None:
+        return [], []
+    others = (
+        Assignment.objects.filter(merge_group=assignment.merge_group, unit_id=assignment.unit_id)
+        .exclude(pk=assignment.pk)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .select_related("suggestion", "unit")
+        .order_by("suggestion__year", "suggestion__series", "suggestion__number", "id")
+    )
+    today = today or timezone.localdate()
+    contexts: dict[int, Context] = {}
+    targets, skipped = [], []
+    for other in others:
+        congress_id = other.suggestion.congress_id
+        if congress_id not in contexts:
+            contexts[congress_id] = Context(today=today, rules=rules_for(congress_id))
+        try:
+            workflow.check_assignment(other, Action.DRAFT_REPLY, actor, contexts[congress_id])
+        except DomainError as refusal:
+            skipped.append((other, refusal.message))
+        else:
+            targets.append(other)
+    return targets, skipped
+
+
+@transaction.atomic
+def reply_draft_merged(
+    *,
+    assignment,
+    actor,
+    body: str = "",
+    result_class: str = "",
+    signed_by: str = "",
+    letter=None,
+    expected_version: int | None = None,
+) -> MergedReplyDraft:
+    """并案 (DOMAIN §5.3: handled together, one reply per deputy): draft the reply on ``assignment``
+    as ``reply_draft`` does, and the same reply (text, result class, signer and the same stored
+    letter) on the unit's other assignments of its merge group that may be drafted now. Each
+    suggestion keeps its own ``Reply``: submitted on its own, it gets its own recipients, so every
+    deputy receives and evaluates a reply to its own suggestion.
+
+    All or nothing: a refusal on any of them (a result class another congress does not use, a
+    stale ``expected_version`` of the first) writes none. The group's assignments that may not be
+    drafted now are left as they are and named in ``skipped``.
+    Who: staff of a lead or split unit, after receipt."""
+    first = Assignment.objects.select_related("suggestion").get(pk=getattr(assignment, "pk", assignment))
+    # Refused as drafting it alone would be (role, scope, state) before asking about the group.
+    workflow.check_assignment(first, Action.DRAFT_REPLY, actor, _context(first.suggestion))
+    if first.merge_group is None:
+        raise DomainError(_("该建议不是并案办理，请直接起草答复。"))
+    # The group's suggestions are locked first, in one order: two merged drafts on the same group
+    # (or one and a single action) queue instead of deadlocking.
+    group = (
+        Assignment.objects.filter(merge_group=first.merge_group, unit_id=first.unit_id)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values("suggestion_id")
+    )
+    list(Suggestion.objects.select_for_update(of=("self",)).filter(pk__in=group).order_by("pk").only("pk"))
+    reply = reply_draft(
+        assignment=first,
+        actor=actor,
+        body=body,
+        result_class=result_class,
+        signed_by=signed_by,
+        letter=letter,
+        expected_version=expected_version,
+    )
+    targets, skipped = merged_draft_targets(assignment=reply.assignment, actor=actor)
+    replies = [reply]
+    for target in targets:
+        suggestion = _lock_suggestion(target.suggestion_id)
+        other = _lock_assignment(target, suggestion)
+        ctx = _context(suggestion)
+        workflow.check_assignment(other, Action.DRAFT_REPLY, actor, ctx)
+        replies.append(
+            _write_draft(
+                other,
+                actor,
+                ctx.rules,
+                body=reply.body,
+                result_class=reply.result_class,
+                signed_by=reply.signed_by,
+                letter_name=reply.letter.name if reply.letter else "",
+            )
+        )
+    return MergedReplyDraft(replies=replies, skipped=skipped)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from .choices import (
     SuggestionSeries,
     SuggestionStatus,
 )
+from .selectors import CO_INPUT_STATUSES, FINISHED_SUGGESTION_STATUSES, OPEN_ASSIGNMENT_STATUSES
 
 S = SuggestionStatus
 A = AssignmentStatus
@@ -63,8 +64,6 @@ SATISFACTION_BADGES = {
 }
 # A deadline this close is shown as near (DOMAIN §5: reminders go out before every deadline).
 NEAR_DAYS = 7
-# Assignments that still owe a step, so their deadline can be near or missed.
-OPEN_ASSIGNMENT_STATUSES = (A.ASSIGNED, A.ACKNOWLEDGED, A.OBJECTED, A.REHANDLING)
 
 
 def status_badge(status: str) -> SafeString:
@@ -94,15 +93,22 @@ def assignment_due(assignment) -> date | None:
     """What the unit owes next and by when: the re-handling reply, a co-unit's input, or the reply."""
     if assignment.status == A.REHANDLING:
         return assignment.rehandling_due
-    if assignment.role == AssignmentRole.CO and assignment.status in (A.ASSIGNED, A.ACKNOWLEDGED):
+    if assignment.role == AssignmentRole.CO and assignment.status in CO_INPUT_STATUSES:
         return assignment.co_input_due
     return assignment.reply_due
 
 
+def is_finished(assignment) -> bool:
+    """Whether the assignment's suggestion is closed (or withdrawn): nothing is owed on it but its
+    promises, whatever status the assignment was left in (``selectors.assignment_finished_q``)."""
+    return assignment.suggestion.status in FINISHED_SUGGESTION_STATUSES
+
+
 def due_state(assignment, today: date | None = None) -> str:
-    """``overdue``, ``near`` (within ``NEAR_DAYS``) or ``""`` for an assignment's next deadline."""
+    """``overdue``, ``near`` (within ``NEAR_DAYS``) or ``""`` for an assignment's next deadline; the
+    same rule as ``selectors.assignment_overdue_q``."""
     due = assignment_due(assignment)
-    if due is None or assignment.status not in OPEN_ASSIGNMENT_STATUSES:
+    if due is None or assignment.status not in OPEN_ASSIGNMENT_STATUSES or is_finished(assignment):
         return ""
     today = today or timezone.localdate()
     if due < today:
@@ -235,8 +241,37 @@ SUGGESTION_EXPORT_HEADERS = (
 # -- The unit work list -----------------------------------------------------------------------------
 
 
+def work_status(assignment) -> tuple[str, str]:
+    """The status a work-list row shows and its badge class: the assignment's, or the suggestion's
+    (已办结) once it is closed."""
+    if is_finished(assignment):
+        status = assignment.suggestion.status
+        return str(S(status).label), STATUS_BADGES.get(status, "")
+    return str(A(assignment.status).label), ASSIGNMENT_BADGES.get(assignment.status, "")
+
+
+def work_status_badge(assignment) -> SafeString:
+    label, css = work_status(assignment)
+    return format_html('<span class="badge {}" data-testid="work-status">{}</span>', css, label)
+
+
+def merged_badge(assignment, work_url: str) -> SafeString:
+    """并案: a link to the work list narrowed to the assignment's merge group."""
+    if assignment.merge_group is None:
+        return mark_safe("")
+    return format_html(
+        ' <a class="badge bg-purple-lt" href="{}?unit={}&amp;merge_group={}" title="{}">{}</a>',
+        work_url,
+        assignment.unit_id,
+        assignment.merge_group,
+        _("查看同一并案组的建议"),
+        _("并案"),
+    )
+
+
 def assignment_rows(assignments, today: date) -> SafeString:
     detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
+    work_url = reverse("suggestions:work")
     rows = []
     for a in assignments:
         s = a.suggestion
@@ -249,10 +284,13 @@ def assignment_rows(assignments, today: date) -> SafeString:
                 s.pk,
                 s.title,
                 s.lead_mandate.person.name,
-                format_html("{}{}", AssignmentRole(a.role).label, _("（转办）") if a.parent_id else ""),
                 format_html(
-                    '<span class="badge {}">{}</span>', ASSIGNMENT_BADGES.get(a.status, ""), A(a.status).label
+                    "{}{}{}",
+                    AssignmentRole(a.role).label,
+                    _("（转办）") if a.parent_id else "",
+                    merged_badge(a, work_url),
                 ),
+                work_status_badge(a),
                 a.assigned_on.isoformat(),
                 _iso(a.objection_deadline),
                 due_cell(a, today),
@@ -267,7 +305,7 @@ def assignment_rows(assignments, today: date) -> SafeString:
     )
 
 
-def assignment_export_row(a) -> list:
+def assignment_export_row(a, today: date) -> list:
     s = a.suggestion
     return [
         s.number_label,
@@ -275,7 +313,7 @@ def assignment_export_row(a) -> list:
         s.lead_mandate.person.name,
         a.unit.name,
         str(AssignmentRole(a.role).label),
-        str(A(a.status).label),
+        work_status(a)[0],
         a.assigned_on,
         a.objection_deadline,
         a.reply_due,
@@ -283,6 +321,8 @@ def assignment_export_row(a) -> list:
         a.rehandling_due,
         getattr(a, "open_commitments", 0),
         _("是") if a.needs_calendar else "",
+        _("是") if due_state(a, today) == "overdue" else "",
+        _("是") if a.merge_group else "",
     ]
 
 
@@ -300,6 +340,8 @@ ASSIGNMENT_EXPORT_HEADERS = (
     gettext_lazy("重新办理期限"),
     gettext_lazy("未兑现承诺事项"),
     gettext_lazy("期限待补录工作日历"),
+    gettext_lazy("已超期"),
+    gettext_lazy("并案"),
 )
 
 
@@ -326,15 +368,24 @@ BULK_ROW = (
     '<td><label class="visually-hidden" for="co_{pk}">{label} {co_label}</label>'
     '<select class="form-select form-select-sm" id="co_{pk}" name="co_{pk}" multiple size="2">{co}</select></td>'
     '<td class="text-center"><input class="form-check-input" type="checkbox" id="hard_{pk}" name="hard_{pk}"'
-    ' value="1"{checked}><label class="visually-hidden" for="hard_{pk}">{label} {hard_label}</label></td></tr>'
+    ' value="1"{checked}><label class="visually-hidden" for="hard_{pk}">{label} {hard_label}</label></td>'
+    '<td class="text-center"><input class="form-check-input" type="checkbox" id="merge_{pk}" name="merge_{pk}"'
+    ' value="1"{merge_checked}><label class="visually-hidden" for="merge_{pk}">{label} {merge_label}</label></td>'
+    "</tr>"
 )
 
 
 def bulk_assign_rows(suggestions, options: list[tuple[str, str]], data) -> SafeString:
-    """One row per accepted suggestion with its lead-unit select, co-unit multi-select and hard flag,
-    each labelled “第2001号 主办单位” for screen readers and browser tests, keeping what was posted."""
+    """One row per accepted suggestion with its lead-unit select, co-unit multi-select, hard flag and
+    merged-handling tick, each labelled “第2001号 主办单位” for screen readers and browser tests,
+    keeping what was posted."""
     detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
-    labels = {"lead_label": _("主办单位"), "co_label": _("协办单位"), "hard_label": _("涉及面广、处理难度大")}
+    labels = {
+        "lead_label": _("主办单位"),
+        "co_label": _("协办单位"),
+        "hard_label": _("涉及面广、处理难度大"),
+        "merge_label": _("并案办理"),
+    }
     empty = format_html('<option value="">{}</option>', _("不交办"))
     rows = []
     for s in suggestions:
@@ -353,6 +404,7 @@ def bulk_assign_rows(suggestions, options: list[tuple[str, str]], data) -> SafeS
                 lead=_options(options, {data.get(f"lead_{pk}", "")} if data else set()),
                 co=_options(options, set(data.getlist(f"co_{pk}")) if data else set()),
                 checked=mark_safe(" checked") if hard else "",
+                merge_checked=mark_safe(" checked") if data and data.get(f"merge_{pk}") else "",
                 **labels,
             )
         )
@@ -406,6 +458,8 @@ def event_details(event) -> str:
                     due=unit.get("co_input_due" if co_unit else "reply_due") or _("待补录工作日历"),
                 )
             )
+        if p.get("merge_group"):
+            parts.append(_("并案办理"))
     elif event.type == E.REASSIGNED:
         parts.append(
             _("{from_unit} 转办 {unit}").format(from_unit=p.get("from_unit", ""), unit=p.get("unit", ""))

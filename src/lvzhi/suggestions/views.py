@@ -74,6 +74,8 @@ SORTABLE_COLUMNS = [
     ("title", gettext_lazy("标题")),
     ("lead_deputy", gettext_lazy("领衔代表")),
 ]
+# Query keys that do not narrow the list: with only these the list is the user's whole scope.
+UNFILTERED_KEYS = frozenset({"page", "ordering"})
 # Choice filters shown on the list pages as selects (the rest are text or date inputs).
 LIST_SELECTS = ("status", "series", "session", "field", "unit", "is_hard", "supervision")
 WORK_SELECTS = ("status", "role", "overdue", "needs_calendar")
@@ -159,7 +161,11 @@ def suggestion_list_view(request):
         rows = (tables.suggestion_export_row(s) for s in suggestions[:EXPORT_LIMIT])
         content = workbook_bytes(_("代表建议"), [str(h) for h in tables.SUGGESTION_EXPORT_HEADERS], rows)
         return xlsx_response(content, _("代表建议.xlsx"))
-    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(suggestions, PAGE_SIZE)
+    if not set(data) - UNFILTERED_KEYS and (not filterset.is_bound or filterset.is_valid()):
+        # Unfiltered: the whole scope, counted on narrow indexes (``selectors.suggestion_count``).
+        paginator.count = selectors.suggestion_count(user=request.user)
+    page = paginator.get_page(request.GET.get("page"))
     _with_empty_choice(filterset.form["status"])
     context = {
         "filter": filterset,
@@ -349,7 +355,7 @@ def _card(spec: ActionSpec, request, suggestion, assignment, rules, form=None) -
     title = str(spec.title)
     if assignment is not None:
         title = _("{title}（{unit}）").format(title=title, unit=assignment.unit.name)
-    notes = spec.notes(suggestion, assignment, rules) if spec.notes else []
+    notes = [*(spec.notes(suggestion, assignment, rules) if spec.notes else []), *getattr(form, "notes", [])]
     return Card(spec, spec.key(assignment), title, spec.url(suggestion, assignment), form, notes)
 
 
@@ -742,17 +748,26 @@ def convert_view(request, form, suggestion, _assignment):
 )
 def assign_view(request, form, suggestion, _assignment):
     data = form.cleaned_data
+    merge_with = data.get("merge_with")
+    merge_group = None
+    if merge_with is not None:
+        merge_group = selectors.merge_group_of(merge_with)
+        if merge_group is None:
+            raise DomainError(_("所选建议已不再并案办理，请重新选择。"), field="merge_with")
     assignments = services.suggestion_assign(
         suggestion=suggestion,
         actor=request.user,
         lead=data["lead"],
         co_units=list(data["co_units"]),
         split_units=list(data["split_units"]),
+        merge_group=merge_group,
         is_hard=data["is_hard"],
         on=data["on"],
         expected_version=data["version"],
     )
     units = "、".join(f"{a.unit.name}（{a.get_role_display()}）" for a in assignments)
+    if merge_with is not None:
+        return _("已交办：{units}，与{number}并案办理。").format(units=units, number=merge_with.number_label)
     return _("已交办：{units}。").format(units=units)
 
 
@@ -960,16 +975,31 @@ def keep_commitment_view(request, form, _suggestion, _assignment):
 )
 def draft_reply_view(request, form, _suggestion, assignment):
     data = form.cleaned_data
-    services.reply_draft(
-        assignment=assignment,
-        actor=request.user,
-        body=data["body"],
-        result_class=data["result_class"],
-        signed_by=data["signed_by"],
-        letter=data["letter"] or None,
-        expected_version=data["version"],
+    values = {
+        "assignment": assignment,
+        "actor": request.user,
+        "body": data["body"],
+        "result_class": data["result_class"],
+        "signed_by": data["signed_by"],
+        "letter": data["letter"] or None,
+        "expected_version": data["version"],
+    }
+    if not data.get("also_merged"):
+        services.reply_draft(**values)
+        return _("答复已保存，请核对后提交。")
+    merged = services.reply_draft_merged(**values)
+    others = [reply.assignment.suggestion for reply in merged.replies[1:]]
+    message = _("答复已保存，并为并案的{numbers}起草了相同答复；请分别核对后提交。").format(
+        numbers="、".join(s.number_label or s.title for s in others)
     )
-    return _("答复已保存，请核对后提交。")
+    if merged.skipped:
+        message += _("未起草：{items}。").format(
+            items="；".join(
+                f"{a.suggestion.number_label or a.suggestion.title}（{reason.rstrip('。')}）"
+                for a, reason in merged.skipped
+            )
+        )
+    return message
 
 
 @_action_view(
@@ -1212,10 +1242,14 @@ def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int 
     if bound and bound[0] not in {card.key for card in cards} | ({attach_card.key} if attach_card else set()):
         # The action is no longer offered (done by someone else, or never this user's): say why.
         page_errors = [str(error) for errors in bound[1].errors.values() for error in errors]
+    merged, merged_hidden = selectors.merged_suggestions(user=user, suggestion=suggestion)
     context = {
         "suggestion": suggestion,
         "rules": rules,
         "status_badge": tables.status_badge(suggestion.status),
+        "merged": [(other, tables.STATUS_BADGES.get(other.status, "")) for other in merged],
+        "merged_hidden": merged_hidden,
+        "is_merged": bool(merged or merged_hidden),
         "signers": suggestion.signers.all(),
         "attachments": suggestion.attachments.all(),
         "panels": _assignment_panels(user, suggestion, rules, today),
@@ -1301,8 +1335,9 @@ def unit_work_list_view(request):
         _without_empty(request.GET) or None, queryset=selectors.unit_work_list(user=user, unit=unit)
     )
     assignments = _filtered(filterset)
+    today = timezone.localdate()
     if request.GET.get("export") == "xlsx":
-        rows = (tables.assignment_export_row(a) for a in assignments[:EXPORT_LIMIT])
+        rows = (tables.assignment_export_row(a, today) for a in assignments[:EXPORT_LIMIT])
         title = _("{unit}办理工作").format(unit=unit.name if unit else "")
         content = workbook_bytes(title, [str(h) for h in tables.ASSIGNMENT_EXPORT_HEADERS], rows)
         return xlsx_response(content, _("{title}.xlsx").format(title=title))
@@ -1312,12 +1347,15 @@ def unit_work_list_view(request):
         "filter": filterset,
         "select_fields": [filterset.form[name] for name in WORK_SELECTS],
         "page": page,
-        "rows": tables.assignment_rows(page.object_list, timezone.localdate()),
+        "rows": tables.assignment_rows(page.object_list, today),
         "ordering": request.GET.get("ordering", ""),
         "office": office,
         "unit": unit,
         "units": HandlingUnit.objects.all() if office else [],
         "near_days": tables.NEAR_DAYS,
+        "counts": selectors.unit_work_counts(user=user, unit=unit, today=today) if unit else None,
+        "merged_only": request.GET.get("merged") == "true",
+        "merge_group": request.GET.get("merge_group", ""),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "suggestions/partials/work_table.html" if partial else "suggestions/work_list.html"
@@ -1332,7 +1370,7 @@ def _posted_suggestion_ids(post) -> list[int]:
     ids = []
     for key in post:
         prefix, _sep, rest = key.partition("_")
-        if prefix in ("lead", "co", "hard") and rest.isdigit() and int(rest) not in ids:
+        if prefix in ("lead", "co", "hard", "merge") and rest.isdigit() and int(rest) not in ids:
             ids.append(int(rest))
     return ids
 
@@ -1367,12 +1405,15 @@ def bulk_assign_view(request):
         if form.is_valid():
             rows = form.rows()
             if not form.errors:
+                # 并案: the ticked rows are handled together, in one new merge group.
+                merge_group = services.new_merge_group() if any(row["merge"] for row in rows) else None
                 plans = [
                     services.AssignmentPlan(
                         suggestion=row["suggestion"],
                         lead=row["lead"],
                         co_units=row["co_units"],
                         is_hard=row["is_hard"],
+                        merge_group=merge_group if row["merge"] else None,
                     )
                     for row in rows
                 ]
@@ -1382,12 +1423,13 @@ def bulk_assign_view(request):
                 except DomainError as error:
                     form.add_error(None, error.message)
                 else:
-                    messages.success(
-                        request,
-                        _("已交办{count}件建议（{units}个承办单位），请打印各单位交办清单。").format(
-                            count=len(plans), units=len({a.unit_id for a in assignments})
-                        ),
+                    message = _("已交办{count}件建议（{units}个承办单位），请打印各单位交办清单。").format(
+                        count=len(plans), units=len({a.unit_id for a in assignments})
                     )
+                    merged = sum(1 for row in rows if row["merge"])
+                    if merged:
+                        message += _("其中{count}件并案办理。").format(count=merged)
+                    messages.success(request, message)
                     return redirect(
                         reverse("suggestions:assign_print") + "?" + urlencode({"on": on.isoformat()})
                     )

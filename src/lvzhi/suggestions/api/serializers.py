@@ -16,7 +16,7 @@ from lvzhi.deputies.api.serializers import NamedReferenceSerializer, UserReferen
 from lvzhi.deputies.models import Mandate
 from lvzhi.organizations.models import ExpertiseField, HandlingUnit, Session
 
-from .. import workflow
+from .. import tables, workflow
 from ..choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -388,6 +388,20 @@ class SuggestionAssignmentSerializer(AssignmentSerializer):
         read_only_fields = fields
 
 
+class MergedSuggestionSerializer(serializers.ModelSerializer):
+    """Another suggestion handled together with this one (并案), as the user may see it."""
+
+    status = choice_code(SuggestionStatus.choices)
+    status_display = ChoiceLabelField(SuggestionStatus.choices, source="status")
+    lead_deputy = DeputyReferenceSerializer(source="lead_mandate", read_only=True)
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "number_label", "title", "lead_deputy", "status", "status_display"]
+        read_only_fields = fields
+        ref_name = "MergedSuggestion"
+
+
 class SuggestionDetailSerializer(SuggestionListSerializer):
     """The whole suggestion as the user may see it: text, co-signers, attachments, units and
     deadlines, the replies the user may read with their evaluations, promises, and the actions the
@@ -399,6 +413,12 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
     assignments = SuggestionAssignmentSerializer(many=True, read_only=True)
     replies = serializers.SerializerMethodField()
     commitments = CommitmentSerializer(many=True, read_only=True)
+    merged_suggestions = serializers.SerializerMethodField(
+        help_text="并案: the other suggestions of its merge group that the user may see."
+    )
+    merged_hidden_count = serializers.SerializerMethodField(
+        help_text="并案: how many other suggestions of its merge group the user may not see."
+    )
     available_actions = serializers.SerializerMethodField()
 
     class Meta(SuggestionListSerializer.Meta):
@@ -415,9 +435,20 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
             "assignments",
             "replies",
             "commitments",
+            "merged_suggestions",
+            "merged_hidden_count",
             "available_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MergedSuggestionSerializer(many=True))
+    def get_merged_suggestions(self, suggestion: Suggestion) -> list[dict]:
+        visible, _hidden = self.context.get("merged", ([], 0))
+        return MergedSuggestionSerializer(visible, many=True).data
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_merged_hidden_count(self, suggestion: Suggestion) -> int:
+        return self.context.get("merged", ([], 0))[1]
 
     @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, suggestion: Suggestion) -> list[dict]:
@@ -494,10 +525,31 @@ class WorkItemSerializer(AssignmentSerializer):
     suggestion = WorkItemSuggestionSerializer(read_only=True)
     parent_unit = NamedReferenceSerializer(source="parent.unit", read_only=True, allow_null=True)
     open_commitments = serializers.IntegerField(read_only=True)
+    is_finished = serializers.SerializerMethodField(
+        help_text="The suggestion is closed (or withdrawn): nothing is owed on it but its open "
+        "promises, whatever ``status`` the assignment was left in (a co-unit that never "
+        "acknowledged stays ``assigned``). Shown as the suggestion's status, never overdue."
+    )
+    is_overdue = serializers.SerializerMethodField(
+        help_text="Pending and past its next deadline (the re-handling reply, a co-unit's input, "
+        "or the reply): the rows ``overdue=true`` gives."
+    )
 
     class Meta(AssignmentSerializer.Meta):
-        fields = [*AssignmentSerializer.Meta.fields, "parent_unit", "open_commitments"]
+        fields = [
+            *AssignmentSerializer.Meta.fields,
+            "parent_unit",
+            "open_commitments",
+            "is_finished",
+            "is_overdue",
+        ]
         read_only_fields = fields
+
+    def get_is_finished(self, assignment: Assignment) -> bool:
+        return tables.is_finished(assignment)
+
+    def get_is_overdue(self, assignment: Assignment) -> bool:
+        return tables.due_state(assignment) == "overdue"
 
 
 class WorkItemDetailSerializer(WorkItemSerializer):
@@ -809,9 +861,43 @@ class ReplyDraftSerializer(serializers.Serializer):
         default=None,
         help_text="The draft reply's version as read (stale: 409).",
     )
+    apply_to_merged = serializers.BooleanField(
+        required=False,
+        default=False,
+        label=_("同时为并案的其他建议起草相同答复"),
+        help_text="并案: draft the same reply on the unit's other assignments of the merge group too.",
+    )
 
     class Meta:
         ref_name = "ReplyDraft"
+
+
+class MergedReplyDraftSkippedSerializer(serializers.Serializer):
+    """One of the unit's assignments of the merge group left as it was, and why."""
+
+    assignment = serializers.IntegerField(source="assignment.pk", read_only=True)
+    suggestion = serializers.IntegerField(source="assignment.suggestion_id", read_only=True)
+    number_label = serializers.CharField(source="assignment.suggestion.number_label", read_only=True)
+    reason = serializers.CharField(read_only=True)
+
+    class Meta:
+        ref_name = "MergedReplyDraftSkipped"
+
+
+class ReplyDraftResultSerializer(ReplySerializer):
+    """The reply as drafted; with ``apply_to_merged``, also the same reply drafted on the group's
+    other suggestions (并案) and the unit's assignments of the group left as they were."""
+
+    merged_replies = ReplySerializer(
+        many=True, read_only=True, help_text="并案: the same reply, drafted on the group's other suggestions."
+    )
+    merged_skipped = MergedReplyDraftSkippedSerializer(
+        many=True, read_only=True, help_text="并案: the unit's assignments of the group not drafted, and why."
+    )
+
+    class Meta(ReplySerializer.Meta):
+        fields = [*ReplySerializer.Meta.fields, "merged_replies", "merged_skipped"]
+        read_only_fields = fields
 
 
 class FollowUpReplySerializer(serializers.Serializer):

@@ -182,7 +182,11 @@ class SuggestionViewSet(
         replies = _replies_with_recipients(
             _replies_visible_to(user).filter(assignment__suggestion_id=suggestion_pk)
         )
-        context = {**self.get_serializer_context(), "replies": list(replies)}
+        context = {
+            **self.get_serializer_context(),
+            "replies": list(replies),
+            "merged": selectors.merged_suggestions(user=user, suggestion=suggestion),
+        }
         return s.SuggestionDetailSerializer(suggestion, context=context).data
 
     def retrieve(self, request, *args, **kwargs):
@@ -678,12 +682,20 @@ class AssignmentViewSet(
     @extend_schema(
         summary="Draft or revise the reply",
         description="Multipart with ``letter``, the sealed reply letter (PDF); completeness is checked "
-        "when it is submitted. ``version``: the draft's version as read (stale: 409).",
+        "when it is submitted. ``version``: the draft's version as read (stale: 409).\n\n"
+        "并案: with ``apply_to_merged`` the same reply (text, result class, signer and the same stored "
+        "letter) is drafted too on the unit's other assignments of this assignment's merge group that "
+        "may be drafted now (acknowledged or re-handling, no reply awaiting review, suggestion open), "
+        "returned in ``merged_replies``; those that may not are left as they are and listed in "
+        "``merged_skipped`` with the reason. Each suggestion keeps its own reply: submitted on its own "
+        "(``submit_reply`` on each assignment), it gets its own recipients, so every deputy receives "
+        "and evaluates a reply to its own suggestion. All or nothing: any refusal (400/403/409) "
+        "drafts none; 400 when the assignment is not merged.",
         request={
             "multipart/form-data": s.ReplyDraftSerializer,
             "application/json": s.ReplyDraftSerializer,
         },
-        responses={200: s.ReplySerializer, 400: REFUSED, 403: FORBIDDEN, 409: STALE},
+        responses={200: s.ReplyDraftResultSerializer, 400: REFUSED, 403: FORBIDDEN, 409: STALE},
     )
     @action(detail=True, methods=["post"], filter_backends=[], parser_classes=MULTIPART_OR_JSON)
     def draft_reply(self, request, pk=None):
@@ -691,16 +703,26 @@ class AssignmentViewSet(
         serializer = s.ReplyDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        reply = services.reply_draft(
-            assignment=assignment,
-            actor=request.user,
-            body=data["body"],
-            result_class=data["result_class"],
-            signed_by=data["signed_by"],
-            letter=data["letter"],
-            expected_version=data["version"],
-        )
-        return self._reply_representation(reply.pk)
+        values = {
+            "assignment": assignment,
+            "actor": request.user,
+            "body": data["body"],
+            "result_class": data["result_class"],
+            "signed_by": data["signed_by"],
+            "letter": data["letter"],
+            "expected_version": data["version"],
+        }
+        if data["apply_to_merged"]:
+            merged = services.reply_draft_merged(**values)
+            drafted, skipped = merged.replies, merged.skipped
+        else:
+            drafted, skipped = [services.reply_draft(**values)], []
+        order = [reply.pk for reply in drafted]
+        replies = _replies_with_recipients(_replies_visible_to(request.user)).in_bulk(order)
+        reply = replies[order[0]]
+        reply.merged_replies = [replies[pk] for pk in order[1:]]
+        reply.merged_skipped = [{"assignment": other, "reason": reason} for other, reason in skipped]
+        return Response(s.ReplyDraftResultSerializer(reply).data)
 
     @extend_schema(
         summary="Submit the reply",
