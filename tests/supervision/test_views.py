@@ -684,3 +684,27 @@ def test_the_office_edits_a_campaign_with_its_version(client, staff, campaign):
     stale = client.post(url("campaign_edit", campaign.pk), {**data, "note": "又改"})
     assert stale.status_code == 409
     assert stale.context["form"].non_field_errors() == ["该督办月活动已被他人修改，请刷新页面后重试。"]
+
+
+def test_the_suggestion_page_shows_its_supervision_to_those_who_see_the_suggestion(
+    client, staff, unit_user, key_item, campaign, leader
+):
+    """The suggestion's detail page carries the supervision panel: the key item with its leader
+    and the supervision month; the unit that handles it sees the same; an item is linked."""
+    page = reverse("suggestions:detail", args=[key_item.suggestion_id])
+    for user in (staff, unit_user):
+        client.force_login(user)
+        response = client.get(page)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'data-testid="supervision-panel"' in html
+        assert str(leader) in html
+        assert campaign.name in html
+        assert url("detail", key_item.pk) in html
+
+
+def test_a_suggestion_without_supervision_has_no_panel(client, staff, assigned):
+    client.force_login(staff)
+    response = client.get(reverse("suggestions:detail", args=[assigned.pk]))
+    assert response.status_code == 200
+    assert 'data-testid="supervision-panel"' not in response.content.decode()

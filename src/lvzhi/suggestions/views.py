@@ -38,6 +38,7 @@ from lvzhi.accounts.roles import is_office, may_work_on_assignments
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
 from lvzhi.organizations.models import ExpertiseField, HandlingUnit
+from lvzhi.supervision.selectors import supervision_for_suggestion
 
 from . import forms, selectors, services, tables, workflow
 from .choices import (
@@ -1250,6 +1251,8 @@ def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int 
         "merged": [(other, tables.STATUS_BADGES.get(other.status, "")) for other in merged],
         "merged_hidden": merged_hidden,
         "is_merged": bool(merged or merged_hidden),
+        # 督办情况: key/counterpart/follow-up items, supervision months, re-assignment meetings.
+        "supervision_panel": supervision_for_suggestion(suggestion, user),
         "signers": suggestion.signers.all(),
         "attachments": suggestion.attachments.all(),
         "panels": _assignment_panels(user, suggestion, rules, today),
