@@ -32,7 +32,6 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from lvzhi.core.calendar import RecomputeResult, WaitingDeadlines
 
@@ -52,6 +51,7 @@ from .services import (
     REMIND_RECEIPT,
     REMIND_REHANDLING,
     REMIND_REPLY,
+    REMINDER_TITLES,
     _deadline,
     _deputy_users,
     _event,
@@ -84,17 +84,9 @@ KIND_LABELS = {
 # re-assigned, input or reply submitted, cancelled, the suggestion closed).
 _WORKING = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.OBJECTED)
 
+
 # Reminder titles: the same texts as the services' (``_schedule_assignment_reminders``,
 # ``_start_rehandling``, ``_release``), so a recomputed deadline reminds exactly as a computed one.
-_TITLES = {
-    REMIND_RECEIPT: _("请签收建议（如有异议请在期限内提出）：{title}"),
-    REMIND_CO_INPUT: _("请向主办单位提交协办意见：{title}"),
-    REMIND_REPLY: _("请按期答复代表建议：{title}"),
-    REMIND_REHANDLING: _("代表不满意，请重新办理并答复：{title}"),
-    REMIND_EVALUATION: _("请评价承办单位的答复：{title}"),
-}
-
-
 class _Deadlines:
     """Deadlines of one run, each (start, months, working days) computed once."""
 
@@ -307,7 +299,7 @@ def _schedule_assignment_reminders(assignment: Assignment, suggestion: Suggestio
                 kind=reminder,
                 due_date=due,
                 recipients=_unit_users(assignment.unit_id),
-                title=_TITLES[reminder].format(title=suggestion.title),
+                title=REMINDER_TITLES[reminder].format(title=suggestion.title),
                 suggestion=suggestion,
             )
 
@@ -370,7 +362,7 @@ def _recompute_recipients(suggestion: Suggestion, rules, run: _Run) -> list[dict
                 kind=REMIND_EVALUATION,
                 due_date=due,
                 recipients=_deputy_users(recipient.mandate_id),
-                title=_TITLES[REMIND_EVALUATION].format(title=suggestion.title),
+                title=REMINDER_TITLES[REMIND_EVALUATION].format(title=suggestion.title),
                 suggestion=suggestion,
             )
     ReplyRecipient.objects.bulk_update(changed, ["evaluation_due", "needs_calendar", "updated_at"])

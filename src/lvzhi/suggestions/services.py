@@ -85,6 +85,14 @@ REMIND_REHANDLING = "suggestion.rehandling_due"
 REMIND_EVALUATION = "suggestion.evaluation_due"
 REMIND_COMMITMENT = "suggestion.commitment_due"
 ASSIGNMENT_REMINDERS = (REMIND_RECEIPT, REMIND_CO_INPUT, REMIND_REPLY, REMIND_REHANDLING)
+# What each reminder says, ``{title}`` the suggestion's (also used by ``deadlines``).
+REMINDER_TITLES = {
+    REMIND_RECEIPT: _("请签收建议（如有异议请在期限内提出）：{title}"),
+    REMIND_CO_INPUT: _("请向主办单位提交协办意见：{title}"),
+    REMIND_REPLY: _("请按期答复代表建议：{title}"),
+    REMIND_REHANDLING: _("代表不满意，请重新办理并答复：{title}"),
+    REMIND_EVALUATION: _("请评价承办单位的答复：{title}"),
+}
 
 DEPUTY_EDITABLE = frozenset({"title", "body", "field", "is_confidential"})
 OFFICE_EDITABLE = DEPUTY_EDITABLE | {"is_hard"}
@@ -821,7 +829,7 @@ def _schedule_assignment_reminders(assignment: Assignment, suggestion: Suggestio
         kind=REMIND_RECEIPT,
         due_date=assignment.objection_deadline,
         recipients=users,
-        title=_("请签收建议（如有异议请在期限内提出）：{title}").format(title=suggestion.title),
+        title=REMINDER_TITLES[REMIND_RECEIPT].format(title=suggestion.title),
         suggestion=suggestion,
     )
     if assignment.role == AssignmentRole.CO:
@@ -830,7 +838,7 @@ def _schedule_assignment_reminders(assignment: Assignment, suggestion: Suggestio
             kind=REMIND_CO_INPUT,
             due_date=assignment.co_input_due,
             recipients=users,
-            title=_("请向主办单位提交协办意见：{title}").format(title=suggestion.title),
+            title=REMINDER_TITLES[REMIND_CO_INPUT].format(title=suggestion.title),
             suggestion=suggestion,
         )
     else:
@@ -839,7 +847,7 @@ def _schedule_assignment_reminders(assignment: Assignment, suggestion: Suggestio
             kind=REMIND_REPLY,
             due_date=assignment.reply_due,
             recipients=users,
-            title=_("请按期答复代表建议：{title}").format(title=suggestion.title),
+            title=REMINDER_TITLES[REMIND_REPLY].format(title=suggestion.title),
             suggestion=suggestion,
         )
 
@@ -1538,7 +1546,7 @@ def _release(
             kind=REMIND_EVALUATION,
             due_date=due,
             recipients=_deputy_users(recipient.mandate_id),
-            title=_("请评价承办单位的答复：{title}").format(title=suggestion.title),
+            title=REMINDER_TITLES[REMIND_EVALUATION].format(title=suggestion.title),
             suggestion=suggestion,
         )
     _notify(
@@ -1952,7 +1960,7 @@ def _start_rehandling(
         kind=REMIND_REHANDLING,
         due_date=assignment.rehandling_due,
         recipients=_unit_users(assignment.unit_id),
-        title=_("代表不满意，请重新办理并答复：{title}").format(title=suggestion.title),
+        title=REMINDER_TITLES[REMIND_REHANDLING].format(title=suggestion.title),
         suggestion=suggestion,
     )
     _notify(

@@ -35,10 +35,12 @@ from lvzhi.suggestions.selectors import rules_for, suggestions_visible_to
 from lvzhi.suggestions.services import (
     ASSIGNMENT_REMINDERS,
     REMIND_REHANDLING,
+    _after_commit,
     _build_assignment,
     _deadline,
     _Deadlines,
     _event,
+    _iso,
     _lock_suggestion,
     _remind,
     _remind_cancel,
@@ -81,17 +83,11 @@ WORK_LINK = "/suggestions/work/"
 
 
 def _notify(recipients: Callable[[], list], *, kind: str, title, link: str, target, body="") -> None:
-    """Tell users something once the transaction has committed. ``robust``: a failing notification
-    is logged and never undoes (or hides) the committed action."""
-
-    def send() -> None:
-        from lvzhi.notifications import services as notifications
-
-        notifications.notify(
-            recipients=recipients(), kind=kind, title=str(title), body=str(body), link=link, target=target
-        )
-
-    transaction.on_commit(send, robust=True)
+    """Tell users something once the transaction has committed (robust: a failing notification
+    never undoes the action)."""
+    _after_commit(
+        "notify", recipients=recipients, kind=kind, title=str(title), body=str(body), link=link, target=target
+    )
 
 
 def _users(*user_ids) -> Callable[[], list]:
@@ -118,10 +114,6 @@ def _open_unit_ids(suggestion_ids: Iterable[int]) -> dict[int, list[int]]:
     ):
         units[suggestion_id].append(unit_id)
     return units
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _name(user) -> str:
