@@ -1146,3 +1146,25 @@ def test_the_unfiltered_list_is_counted_on_narrow_indexes(client, staff, admin_u
     # A filtered list counts what it shows, as before.
     assert client.get(LIST + "?status=assigned").context["page"].paginator.count == 3
     assert client.get(LIST + "?ordering=bogus").context["page"].paginator.count == 0
+
+
+def test_the_unfiltered_api_list_is_counted_the_same_way(client, staff, admin_user, own_mandate, gulou_mandate, lead_unit):  # fmt: skip
+    """The API's list takes the same cheap count (``StandardPagination`` asks the view's
+    ``known_count``): the same number as the scope, two join-free counts; filters count as before."""
+    _suggestions(3, mandate=own_mandate, unit=lead_unit)
+    services.suggestion_create(actor=staff, mandate=gulou_mandate, title="关于增设公交站点的建议")
+    services.suggestion_create(actor=admin_user, mandate=gulou_mandate, title="关于路灯维修的建议")
+    SuggestionFactory(lead_mandate=own_mandate, status=S.DRAFT)
+    client.force_login(staff)
+    api = "/api/v1/suggestions/"
+
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(api + "?page_size=2").json()
+
+    assert body["count"] == 4 == selectors.suggestions_visible_to(staff).count()
+    assert len(body["results"]) == 2
+    counts = [q["sql"] for q in captured if q["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+    assert len(counts) == 2 and not any("JOIN" in sql for sql in counts)
+    assert client.get(api + "?status=assigned").json()["count"] == 3
+    client.force_login(admin_user)
+    assert client.get(api).json()["count"] == 4 == selectors.suggestions_visible_to(admin_user).count()

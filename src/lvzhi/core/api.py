@@ -1,6 +1,7 @@
 """API plumbing shared by every app: pagination and the mapping of domain errors to HTTP."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
@@ -12,9 +13,23 @@ from .errors import DomainError
 
 
 class StandardPagination(PageNumberPagination):
+    """Pages of 50 (``page_size`` up to 500). A view may know its list's count more cheaply than
+    ``COUNT(*)`` over the queryset: it then defines ``known_count(request) -> int | None``."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        known_count = getattr(view, "known_count", None)
+        self._known_count = known_count(request) if known_count is not None else None
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size) -> Paginator:
+        paginator = Paginator(queryset, page_size)
+        if self._known_count is not None:
+            paginator.count = self._known_count
+        return paginator
 
 
 def exception_handler(exc, context):

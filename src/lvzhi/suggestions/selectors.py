@@ -122,6 +122,18 @@ def suggestion_count(*, user) -> int:
     return suggestions_visible_to(user).count()
 
 
+# Query keys that do not narrow a list: with only these it is the user's whole scope.
+UNFILTERED_KEYS = frozenset({"page", "page_size", "ordering"})
+
+
+def suggestion_count_if_unfiltered(*, user, params) -> int | None:
+    """``suggestion_count`` when the list's query ``params`` do not narrow it (pages and API alike);
+    ``None`` when they do, and the filtered queryset is counted as it is."""
+    if set(params) - UNFILTERED_KEYS:
+        return None
+    return suggestion_count(user=user)
+
+
 def suggestion_get(*, user, pk: int) -> Suggestion:
     """One suggestion the user may see, or ``Suggestion.DoesNotExist``."""
     return suggestion_list(user=user).get(pk=pk)

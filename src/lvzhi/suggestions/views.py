@@ -75,8 +75,6 @@ SORTABLE_COLUMNS = [
     ("title", gettext_lazy("标题")),
     ("lead_deputy", gettext_lazy("领衔代表")),
 ]
-# Query keys that do not narrow the list: with only these the list is the user's whole scope.
-UNFILTERED_KEYS = frozenset({"page", "ordering"})
 # Choice filters shown on the list pages as selects (the rest are text or date inputs).
 LIST_SELECTS = ("status", "series", "session", "field", "unit", "is_hard", "supervision")
 WORK_SELECTS = ("status", "role", "overdue", "needs_calendar")
@@ -163,9 +161,11 @@ def suggestion_list_view(request):
         content = workbook_bytes(_("代表建议"), [str(h) for h in tables.SUGGESTION_EXPORT_HEADERS], rows)
         return xlsx_response(content, _("代表建议.xlsx"))
     paginator = Paginator(suggestions, PAGE_SIZE)
-    if not set(data) - UNFILTERED_KEYS and (not filterset.is_bound or filterset.is_valid()):
+    if not filterset.is_bound or filterset.is_valid():
         # Unfiltered: the whole scope, counted on narrow indexes (``selectors.suggestion_count``).
-        paginator.count = selectors.suggestion_count(user=request.user)
+        count = selectors.suggestion_count_if_unfiltered(user=request.user, params=data)
+        if count is not None:
+            paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
     _with_empty_choice(filterset.form["status"])
     context = {

@@ -164,6 +164,12 @@ class SuggestionViewSet(
     def get_queryset(self):
         return selectors.suggestion_list(user=self.request.user)
 
+    def known_count(self, request) -> int | None:
+        """The unfiltered list's count, cheaper than ``COUNT(*)`` over the scope (``StandardPagination``)."""
+        if self.action != "list":
+            return None
+        return selectors.suggestion_count_if_unfiltered(user=request.user, params=request.query_params)
+
     def _detail_queryset(self, queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
         return queryset.prefetch_related(
             "assignments__objections",
