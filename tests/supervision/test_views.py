@@ -708,3 +708,29 @@ def test_a_suggestion_without_supervision_has_no_panel(client, staff, assigned):
     response = client.get(reverse("suggestions:detail", args=[assigned.pk]))
     assert response.status_code == 200
     assert 'data-testid="supervision-panel"' not in response.content.decode()
+
+
+def test_a_campaign_belongs_to_the_congress_chosen_among_those_with_suggestions(
+    client, staff, congress, assigned
+):
+    """The form offers the congresses that have suggestions; blank takes the first of them; a
+    congress without suggestions is refused by the form and nothing is created."""
+    from tests.factories import CongressFactory
+    from tests.suggestions.factories import SuggestionFactory
+
+    county = SuggestionFactory(congress=CongressFactory(name="鼓楼区人民代表大会", region="鼓楼区")).congress
+    empty = CongressFactory(name="台江区人民代表大会", region="台江区")
+    client.force_login(staff)
+    fields = {"year": 2025, "starts_on": "2025-04-01", "ends_on": "2025-04-30"}
+
+    offered = client.get(CAMPAIGN_NEW).context["form"].fields["congress"].queryset
+    assert set(offered) == {congress, county}
+    refused = client.post(CAMPAIGN_NEW, {**fields, "name": "台江督办月", "congress": empty.pk})
+    assert "congress" in refused.context["form"].errors
+    assert not SupervisionCampaign.objects.exists()
+
+    client.post(CAMPAIGN_NEW, {**fields, "name": "鼓楼督办月", "congress": county.pk})
+    client.post(CAMPAIGN_NEW, {**fields, "name": "全市督办月"})
+
+    assert SupervisionCampaign.objects.get(name="鼓楼督办月").congress == county
+    assert SupervisionCampaign.objects.get(name="全市督办月").congress == offered.first()

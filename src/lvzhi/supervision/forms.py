@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.roles import is_office
-from lvzhi.organizations.models import Committee, HandlingUnit
+from lvzhi.organizations.models import Committee, Congress, HandlingUnit
+from lvzhi.suggestions.models import Suggestion
 
 from . import selectors
 from .choices import ActivityKind, MeetingDecision, SupervisionKind
@@ -162,7 +163,18 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if campaign is not None:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
-        elif not self.is_bound:
+            return
+        # A new campaign belongs to a congress that has suggestions (blank: the first of them).
+        self.fields["congress"] = forms.ModelChoiceField(
+            label=_("人大"),
+            queryset=Congress.objects.filter(pk__in=Suggestion.objects.values("congress_id")).order_by(
+                "order", "id"
+            ),
+            required=False,
+            empty_label=None,
+        )
+        self.order_fields(["congress"])
+        if not self.is_bound:
             self.fields["year"].initial = timezone.localdate().year
 
     def clean(self):

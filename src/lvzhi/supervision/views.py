@@ -25,6 +25,7 @@ from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
 from lvzhi.organizations.models import Congress
 from lvzhi.suggestions import tables as suggestion_tables
+from lvzhi.suggestions.models import Suggestion
 
 from . import forms, selectors, services, tables, workflow
 from .filters import SupervisionItemFilter
@@ -371,8 +372,10 @@ def campaign_list_view(request):
 
 
 def _default_congress() -> Congress | None:
-    """The congress a new campaign or meeting belongs to: the first one (a deployment runs one)."""
-    return Congress.objects.order_by("order", "id").first()
+    """The congress a campaign or meeting belongs to when none is named: the first that has
+    suggestions (a deployment usually runs one), else the first."""
+    congresses = Congress.objects.order_by("order", "id")
+    return congresses.filter(pk__in=Suggestion.objects.values("congress_id")).first() or congresses.first()
 
 
 @login_required
@@ -380,9 +383,9 @@ def campaign_create_view(request):
     user = request.user
     _require_office(user)
     form = forms.CampaignForm(request.POST or None)
-    congress = _default_congress()
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        congress = data.pop("congress", None) or _default_congress()
         try:
             if congress is None:
                 raise DomainError(_("请先在组织结构中建立人大。"))
