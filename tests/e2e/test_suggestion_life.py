@@ -24,7 +24,7 @@ from lvzhi.deputies.choices import MandateStatus
 from lvzhi.deputies.models import Mandate
 from lvzhi.suggestions.choices import CommitmentStatus, SuggestionStatus
 from lvzhi.suggestions.models import Suggestion
-from lvzhi.suggestions.selectors import rules_for
+from lvzhi.suggestions.rules import rules_for
 
 from .conftest import login
 

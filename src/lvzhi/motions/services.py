@@ -31,7 +31,7 @@ from lvzhi.suggestions import services as suggestions
 from lvzhi.suggestions.choices import SignerStatus as SuggestionSignerStatus
 from lvzhi.suggestions.choices import SuggestionEventType
 from lvzhi.suggestions.models import SuggestionEvent, SuggestionSigner
-from lvzhi.suggestions.selectors import rules_for
+from lvzhi.suggestions.rules import rules_for
 
 from . import workflow
 from .choices import ActivityKind, Attendance, DecisionOutcome, MotionStatus, SignerStatus

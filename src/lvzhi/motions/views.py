@@ -19,7 +19,7 @@ from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
-from lvzhi.suggestions.selectors import rules_for
+from lvzhi.suggestions.rules import rules_for
 
 from . import selectors, services, workflow
 from .choices import Attendance, MotionStatus, SignerStatus

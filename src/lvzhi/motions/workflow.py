@@ -269,7 +269,7 @@ def available_actions(motion, user, *, today: date | None = None, rules=None) ->
     ``available_actions`` of the API. With the motion's signers prefetched (``selectors``) and
     ``rules`` given, it runs no query."""
     if rules is None:
-        from lvzhi.suggestions.selectors import rules_for
+        from lvzhi.suggestions.rules import rules_for
 
         rules = rules_for(motion.congress_id)
     ctx = Context(today=today or timezone.localdate(), rules=rules)

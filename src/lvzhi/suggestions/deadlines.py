@@ -44,7 +44,8 @@ from .choices import (
     SuggestionSeries,
 )
 from .models import Assignment, Evaluation, Reply, ReplyRecipient, Suggestion, SuggestionEvent
-from .selectors import assignments_needing_calendar, rules_for
+from .rules import rules_for
+from .selectors import assignments_needing_calendar
 from .services import (
     REMIND_CO_INPUT,
     REMIND_EVALUATION,

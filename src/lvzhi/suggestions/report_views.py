@@ -29,7 +29,7 @@ from lvzhi.organizations.choices import CongressLevel
 from lvzhi.organizations.models import Congress
 
 from . import reports
-from .selectors import rules_for
+from .rules import rules_for
 
 PUBLIC_PAGE_SIZE = 20
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

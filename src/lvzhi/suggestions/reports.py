@@ -41,7 +41,7 @@ from .choices import (
     SuggestionStatus,
 )
 from .models import Assignment, Commitment, Contact, Evaluation, Reply, Suggestion
-from .selectors import rules_for
+from .rules import rules_for
 
 # The weights of the unit rating, in points; a setting ``LVZHI_UNIT_RATING_WEIGHTS`` (a dict with
 # some or all of these keys) overrides them. Fuzhou's exact scheme is not published; these follow

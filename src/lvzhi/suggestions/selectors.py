@@ -25,21 +25,11 @@ from .models import (
     Commitment,
     Contact,
     Suggestion,
-    SuggestionRules,
     SuggestionSigner,
 )
 
 # Only the deputies concerned see a suggestion before its lead submits it.
 PRIVATE_STATUSES = (SuggestionStatus.DRAFT,)
-
-
-def rules_for(congress) -> SuggestionRules:
-    """The congress's suggestion rules, or the defaults (DOMAIN §5) when it has no row yet.
-
-    The default is an unsaved ``SuggestionRules``: read it, never save it from here."""
-    congress_id = getattr(congress, "pk", congress)
-    rules = SuggestionRules.objects.filter(congress_id=congress_id).first()
-    return rules if rules is not None else SuggestionRules(congress_id=congress_id)
 
 
 def suggestions_visible_to(user) -> QuerySet[Suggestion]:

@@ -60,7 +60,7 @@ from .models import (
     SuggestionEvent,
     SuggestionSigner,
 )
-from .selectors import rules_for
+from .rules import rules_for
 from .workflow import Action, Context
 
 # Attachments (DOMAIN §5.1): PDF, Word, images; at most 20 MB. The content is checked, not only

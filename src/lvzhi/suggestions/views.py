@@ -64,6 +64,7 @@ from .models import (
     SuggestionAttachment,
     SuggestionSigner,
 )
+from .rules import rules_for
 from .workflow import Action
 
 PAGE_SIZE = 50
@@ -279,7 +280,7 @@ def suggestion_edit_view(request, pk: int):
 
 
 def _context(suggestion: Suggestion) -> workflow.Context:
-    return workflow.Context(today=timezone.localdate(), rules=selectors.rules_for(suggestion.congress_id))
+    return workflow.Context(today=timezone.localdate(), rules=rules_for(suggestion.congress_id))
 
 
 # -- Action cards -----------------------------------------------------------------------------------
@@ -367,7 +368,7 @@ def _back_to_detail(request, suggestion):
 
 def _refused(request, spec, suggestion, assignment, form, *, status: int = 200):
     """Show the refused card: alone for HTMX (swapped in place), else inside the whole page."""
-    rules = selectors.rules_for(suggestion.congress_id)
+    rules = rules_for(suggestion.congress_id)
     if request.htmx:
         card = _card(spec, request, suggestion, assignment, rules, form=form)
         return render(
@@ -396,7 +397,7 @@ def _action_view(spec: ActionSpec):
                     Assignment.objects.select_related("unit"), pk=assignment_pk, suggestion=suggestion
                 )
                 assignment.suggestion = suggestion
-            rules = selectors.rules_for(suggestion.congress_id)
+            rules = rules_for(suggestion.congress_id)
             form = _make_form(spec, request, suggestion, assignment, rules, request.POST, request.FILES)
             if not form.is_valid():
                 return _refused(request, spec, suggestion, assignment, form)
@@ -1217,7 +1218,7 @@ def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int 
         suggestion = _detail_queryset(user).get(pk=pk)
     except Suggestion.DoesNotExist as missing:
         raise _not_found() from missing
-    rules = selectors.rules_for(suggestion.congress_id)
+    rules = rules_for(suggestion.congress_id)
     today = timezone.localdate()
     assignments = {a.pk: a for a in suggestion.assignments.all()}
     cards, attach_card, page_errors = [], None, []

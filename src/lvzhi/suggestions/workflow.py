@@ -11,10 +11,9 @@ Services call ``check_suggestion``/``check_assignment`` before they write; pages
 when the service would accept the action (inputs aside: a missing reason is the service's refusal).
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -22,7 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
-from lvzhi.core.errors import DomainError, ForbiddenError
+from lvzhi.core import workflow as engine
+from lvzhi.core.errors import DomainError
+from lvzhi.core.workflow import OFFICE, Context, Who
+from lvzhi.core.workflow import states as _states
 
 from .choices import AssignmentRole, CommitmentStatus, ReplyKind, ReplyStatus, Satisfaction, SignerStatus
 from .choices import AssignmentStatus as A
@@ -65,27 +67,7 @@ class Action(models.TextChoices):
     REASSIGN_AT_MEETING = "reassign_at_meeting", _("不满意件重新交办")
 
 
-@dataclass(frozen=True)
-class Context:
-    """What guards may look at besides the object: the day, the congress's rules, the inputs."""
-
-    today: date
-    rules: Any = None  # SuggestionRules
-    inputs: dict = field(default_factory=dict)
-
-
 # -- Who may: role and scope ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Who:
-    """A role-and-scope predicate with the Chinese refusal shown when it fails."""
-
-    test: Callable[[Any, Any], bool]
-    refusal: str
-
-    def __call__(self, user, obj) -> bool:
-        return bool(user is not None and user.is_authenticated and self.test(user, obj))
 
 
 def _is_deputy(user) -> bool:
@@ -133,7 +115,6 @@ def _is_lead_deputy_or_office(user, suggestion) -> bool:
 LEAD_DEPUTY = Who(_is_lead_deputy, _("只有领衔代表本人可以进行此操作。"))
 LEAD_DEPUTY_OR_OFFICE = Who(_is_lead_deputy_or_office, _("只有领衔代表本人或代表工委可以进行此操作。"))
 INVITED_COSIGNER = Who(_is_invited_cosigner, _("您不是该建议待确认的联名代表。"))
-OFFICE = Who(lambda user, _obj: is_office(user), _("只有代表工委工作人员可以进行此操作。"))
 ASSIGNED_UNIT = Who(_is_assigned_unit, _("该建议未交办给您的单位，不能进行此操作。"))
 ASSIGNED_UNIT_OR_OFFICE = Who(
     lambda user, assignment: is_office(user) or _is_assigned_unit(user, assignment),
@@ -215,25 +196,15 @@ def _may_close(suggestion, ctx) -> str | None:
 # -- The transitions ---------------------------------------------------------------------------------
 
 
+Transition = engine.Transition
+
+
 @dataclass(frozen=True)
-class Transition:
-    """From ``sources``, ``action`` leads to ``target`` (None: the status does not change).
+class AssignmentTransition(engine.Transition):
+    """A transition of one unit's assignment; most are refused once the suggestion is closed or
+    withdrawn (``open_suggestion_only``)."""
 
-    Several transitions may share an action: ``when`` picks the one that applies (e.g. submitting
-    while co-signers have not answered waits for them)."""
-
-    sources: frozenset
-    action: str
-    target: str | None
-    who: Who
-    guard: Callable[[Any, Context], str | None] | None = None
-    when: Callable[[Any, Context], bool] | None = None
-    # Assignment transitions refused once the suggestion is closed or withdrawn.
     open_suggestion_only: bool = True
-
-
-def _states(*states) -> frozenset:
-    return frozenset(states)
 
 
 BEFORE_SUBMISSION = _states(S.DRAFT, S.RETURNED_FOR_REVISION)
@@ -299,48 +270,48 @@ def _to_new_unit(_assignment, ctx) -> bool:
     return ctx.inputs.get("new_unit") is not None
 
 
-ASSIGNMENT_TRANSITIONS: tuple[Transition, ...] = (
-    Transition(_states(A.ASSIGNED), Action.ACKNOWLEDGE, A.ACKNOWLEDGED, ASSIGNED_UNIT),
-    Transition(_states(A.ASSIGNED, A.ACKNOWLEDGED), Action.OBJECT, A.OBJECTED, ASSIGNED_UNIT,
+ASSIGNMENT_TRANSITIONS: tuple[AssignmentTransition, ...] = (
+    AssignmentTransition(_states(A.ASSIGNED), Action.ACKNOWLEDGE, A.ACKNOWLEDGED, ASSIGNED_UNIT),
+    AssignmentTransition(_states(A.ASSIGNED, A.ACKNOWLEDGED), Action.OBJECT, A.OBJECTED, ASSIGNED_UNIT,
                guard=_within_objection_window),
-    Transition(_states(A.OBJECTED), Action.UPHOLD_OBJECTION, A.CANCELLED, OFFICE),
-    Transition(_states(A.OBJECTED), Action.REJECT_OBJECTION, A.ACKNOWLEDGED, OFFICE),
+    AssignmentTransition(_states(A.OBJECTED), Action.UPHOLD_OBJECTION, A.CANCELLED, OFFICE),
+    AssignmentTransition(_states(A.OBJECTED), Action.REJECT_OBJECTION, A.ACKNOWLEDGED, OFFICE),
     # Two levels: a unit re-assigns to one of its sub-units, which then handles it.
-    Transition(_states(A.ASSIGNED, A.ACKNOWLEDGED), Action.REASSIGN, A.REASSIGNED, ASSIGNED_UNIT,
+    AssignmentTransition(_states(A.ASSIGNED, A.ACKNOWLEDGED), Action.REASSIGN, A.REASSIGNED, ASSIGNED_UNIT,
                guard=_top_level_only(_("转办的建议不能再次转办。"))),
     # DOMAIN §5.3: co-units send their written input to the lead unit.
-    Transition(_states(A.ACKNOWLEDGED), Action.SUBMIT_INPUT, A.INPUT_SUBMITTED, ASSIGNED_UNIT,
+    AssignmentTransition(_states(A.ACKNOWLEDGED), Action.SUBMIT_INPUT, A.INPUT_SUBMITTED, ASSIGNED_UNIT,
                guard=_co_unit_only),
     # Art. 51: contacts before, during and after; promises recorded.
-    Transition(HANDLED, Action.LOG_CONTACT, None, ASSIGNED_UNIT),
-    Transition(HANDLED, Action.RECORD_COMMITMENT, None, ASSIGNED_UNIT),
+    AssignmentTransition(HANDLED, Action.LOG_CONTACT, None, ASSIGNED_UNIT),
+    AssignmentTransition(HANDLED, Action.RECORD_COMMITMENT, None, ASSIGNED_UNIT),
     # Promises stay tracked after the suggestion is closed (DOMAIN §5.9).
-    Transition(HANDLED | {A.REASSIGNED}, Action.KEEP_COMMITMENT, None, ASSIGNED_UNIT_OR_OFFICE,
+    AssignmentTransition(HANDLED | {A.REASSIGNED}, Action.KEEP_COMMITMENT, None, ASSIGNED_UNIT_OR_OFFICE,
                guard=_has_open_commitments, open_suggestion_only=False),
-    Transition(WORKING, Action.DRAFT_REPLY, None, ASSIGNED_UNIT, guard=_replying_unit_only),
+    AssignmentTransition(WORKING, Action.DRAFT_REPLY, None, ASSIGNED_UNIT, guard=_replying_unit_only),
     # DOMAIN §5.5: the second review, when the congress has it; otherwise submitting releases.
-    Transition(WORKING, Action.SUBMIT_REPLY, A.REPLY_SUBMITTED, ASSIGNED_UNIT, guard=_replying_unit_only,
+    AssignmentTransition(WORKING, Action.SUBMIT_REPLY, A.REPLY_SUBMITTED, ASSIGNED_UNIT, guard=_replying_unit_only,
                when=_second_review_on),
-    Transition(WORKING, Action.SUBMIT_REPLY, A.REPLIED, ASSIGNED_UNIT, guard=_replying_unit_only),
-    Transition(_states(A.REPLY_SUBMITTED), Action.RETURN_REPLY, A.REHANDLING, OFFICE,
+    AssignmentTransition(WORKING, Action.SUBMIT_REPLY, A.REPLIED, ASSIGNED_UNIT, guard=_replying_unit_only),
+    AssignmentTransition(_states(A.REPLY_SUBMITTED), Action.RETURN_REPLY, A.REHANDLING, OFFICE,
                when=_returns_to_rehandling),
-    Transition(_states(A.REPLY_SUBMITTED), Action.RETURN_REPLY, A.ACKNOWLEDGED, OFFICE),
-    Transition(_states(A.REPLY_SUBMITTED), Action.RELEASE_REPLY, A.REPLIED, OFFICE),
+    AssignmentTransition(_states(A.REPLY_SUBMITTED), Action.RETURN_REPLY, A.ACKNOWLEDGED, OFFICE),
+    AssignmentTransition(_states(A.REPLY_SUBMITTED), Action.RELEASE_REPLY, A.REPLIED, OFFICE),
     # DOMAIN §5.6-5.7: 不满意 sends the unit back to re-handle; other co-signers may still rate the
     # reply that was sent back.
-    Transition(_states(A.REPLIED), Action.EVALUATE, A.REHANDLING, REPLY_RECIPIENT, when=_is_dissatisfied),
-    Transition(_states(A.REPLIED), Action.EVALUATE, None, REPLY_RECIPIENT),
-    Transition(_states(A.REHANDLING), Action.EVALUATE, None, REPLY_RECIPIENT),
+    AssignmentTransition(_states(A.REPLIED), Action.EVALUATE, A.REHANDLING, REPLY_RECIPIENT, when=_is_dissatisfied),
+    AssignmentTransition(_states(A.REPLIED), Action.EVALUATE, None, REPLY_RECIPIENT),
+    AssignmentTransition(_states(A.REHANDLING), Action.EVALUATE, None, REPLY_RECIPIENT),
     # DOMAIN §5.9: a B or C answer is answered again once solved, even after closing.
-    Transition(_states(A.REPLIED), Action.FOLLOW_UP_REPLY, None, ASSIGNED_UNIT, guard=_follow_up_open,
+    AssignmentTransition(_states(A.REPLIED), Action.FOLLOW_UP_REPLY, None, ASSIGNED_UNIT, guard=_follow_up_open,
                open_suggestion_only=False),
     # DOMAIN §5.7, Fuzhou's 不满意件交办会 (lvzhi.supervision): a dissatisfied assignment goes back to
     # its unit with a new re-handling deadline from the meeting, or is cancelled and the suggestion
     # assigned to another unit. A re-assigned sub-unit's assignment cannot move: its parent holds
     # the unit's place.
-    Transition(_states(A.REHANDLING), Action.REASSIGN_AT_MEETING, A.CANCELLED, OFFICE, when=_to_new_unit,
+    AssignmentTransition(_states(A.REHANDLING), Action.REASSIGN_AT_MEETING, A.CANCELLED, OFFICE, when=_to_new_unit,
                guard=_top_level_only(_("转办下级单位办理的建议只能由原承办单位重新办理。"))),
-    Transition(_states(A.REHANDLING), Action.REASSIGN_AT_MEETING, None, OFFICE),
+    AssignmentTransition(_states(A.REHANDLING), Action.REASSIGN_AT_MEETING, None, OFFICE),
 )  # fmt: skip
 
 # Decided for many assignments at once on the meeting's page (lvzhi.supervision), which the detail
@@ -383,49 +354,32 @@ REFUSALS = {
 }
 
 
-def _refusal(action: str, status: str, labels) -> DomainError:
-    message = REFUSALS.get((action, status))
-    if message is None:
-        message = _("当前状态“{status}”下不能{action}。").format(
-            status=labels(status).label, action=Action(action).label
-        )
-    return DomainError(message)
+SUGGESTION = engine.Workflow(SUGGESTION_TRANSITIONS, actions=Action, states=S, refusals=REFUSALS)
+ASSIGNMENT = engine.Workflow(
+    ASSIGNMENT_TRANSITIONS, actions=Action, states=A, refusals=REFUSALS, offered=ASSIGNMENT_ACTIONS
+)
 
 
-def _check(table, obj, action: str, user, ctx: Context, labels) -> Transition:
-    candidates = [t for t in table if t.action == action]
-    if not candidates:
-        raise DomainError(_("不支持的操作。"))
-    who = candidates[0].who
-    if not who(user, obj):
-        raise ForbiddenError(who.refusal)
-    applicable = [t for t in candidates if obj.status in t.sources]
-    if not applicable:
-        raise _refusal(action, obj.status, labels)
-    transition = next((t for t in applicable if t.when is None or t.when(obj, ctx)), None)
-    if transition is None:
-        raise _refusal(action, obj.status, labels)
-    if transition.guard is not None and (message := transition.guard(obj, ctx)):
-        raise DomainError(message)
-    return transition
-
-
-def check_suggestion(suggestion, action: str, user, ctx: Context) -> Transition:
+def check_suggestion(suggestion, action: str, user, ctx: Context) -> engine.Transition:
     """The transition ``user`` may take on ``suggestion`` with ``action``, or a refusal:
     ``ForbiddenError`` for the role or scope, ``DomainError`` for the state or the rule."""
-    return _check(SUGGESTION_TRANSITIONS, suggestion, action, user, ctx, S)
+    return SUGGESTION.check(suggestion, action, user, ctx)
 
 
-def check_assignment(assignment, action: str, user, ctx: Context) -> Transition:
+def _suggestion_gone(assignment, action: str) -> DomainError:
+    return DomainError(
+        _("该建议已{status}，不能再{action}。").format(
+            status=S(assignment.suggestion.status).label, action=Action(action).label
+        )
+    )
+
+
+def check_assignment(assignment, action: str, user, ctx: Context) -> AssignmentTransition:
     """Like ``check_suggestion``, for one unit's assignment; most actions also need the
     suggestion still open."""
-    transition = _check(ASSIGNMENT_TRANSITIONS, assignment, action, user, ctx, A)
+    transition = ASSIGNMENT.check(assignment, action, user, ctx)
     if transition.open_suggestion_only and assignment.suggestion.status in CLOSED_OR_GONE:
-        raise DomainError(
-            _("该建议已{status}，不能再{action}。").format(
-                status=S(assignment.suggestion.status).label, action=Action(action).label
-            )
-        )
+        raise _suggestion_gone(assignment, action)
     return transition
 
 
@@ -476,42 +430,29 @@ def latest_evaluable_reply(assignment):
 
 
 @dataclass(frozen=True)
-class AvailableAction:
-    action: str
-    label: str
+class AvailableAction(engine.AvailableAction):
+    """A button; ``assignment_id`` when it acts on one unit's assignment."""
+
     assignment_id: int | None = None
-
-
-def _allowed(transitions, obj, user, ctx: Context) -> bool:
-    if not transitions or not transitions[0].who(user, obj):
-        return False
-    for transition in transitions:
-        if obj.status in transition.sources and (transition.when is None or transition.when(obj, ctx)):
-            return transition.guard is None or not transition.guard(obj, ctx)
-    return False
 
 
 def available_actions(suggestion, user, *, today: date | None = None, rules=None) -> list[AvailableAction]:
     """The actions ``user`` may take now on ``suggestion`` and on its assignments: the buttons
     of the detail page and the ``available_actions`` of the API."""
     if rules is None:
-        from .selectors import rules_for
+        from .rules import rules_for
 
         rules = rules_for(suggestion.congress_id)
     ctx = Context(today=today or timezone.localdate(), rules=rules)
-    actions = []
-    for action in SUGGESTION_ACTIONS:
-        transitions = [t for t in SUGGESTION_TRANSITIONS if t.action == action]
-        if _allowed(transitions, suggestion, user, ctx):
-            actions.append(AvailableAction(action, str(Action(action).label)))
+    actions = [AvailableAction(a.action, a.label) for a in SUGGESTION.available(suggestion, user, ctx)]
     if suggestion.status not in AFTER_ASSIGNMENT:
         return actions
     for assignment in suggestion.assignments.exclude(status=A.CANCELLED):
         assignment.suggestion = suggestion
-        for action in ASSIGNMENT_ACTIONS:
-            transitions = [t for t in ASSIGNMENT_TRANSITIONS if t.action == action]
-            if transitions[0].open_suggestion_only and suggestion.status in CLOSED_OR_GONE:
+        for action in ASSIGNMENT.offered:
+            rows = ASSIGNMENT.rows(action)
+            if rows[0].open_suggestion_only and suggestion.status in CLOSED_OR_GONE:
                 continue
-            if _allowed(transitions, assignment, user, ctx):
-                actions.append(AvailableAction(action, str(Action(action).label), assignment.pk))
+            if ASSIGNMENT.allows(assignment, action, user, ctx):
+                actions.append(AvailableAction(action, ASSIGNMENT.label(action), assignment.pk))
     return actions

@@ -31,7 +31,8 @@ from lvzhi.suggestions import workflow as suggestion_workflow
 from lvzhi.suggestions.choices import AssignmentStatus, SuggestionStatus
 from lvzhi.suggestions.choices import SuggestionEventType as E
 from lvzhi.suggestions.models import Assignment, Suggestion
-from lvzhi.suggestions.selectors import rules_for, suggestions_visible_to
+from lvzhi.suggestions.rules import rules_for
+from lvzhi.suggestions.selectors import suggestions_visible_to
 from lvzhi.suggestions.services import (
     ASSIGNMENT_REMINDERS,
     REMIND_REHANDLING,

@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from lvzhi.suggestions.selectors import rules_for
+from lvzhi.suggestions.rules import rules_for
 
 from .. import selectors, services
 from ..filters import MotionFilter

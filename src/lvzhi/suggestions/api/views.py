@@ -46,6 +46,7 @@ from ..models import (
     SuggestionAttachment,
     SuggestionRules,
 )
+from ..rules import rules_for
 from . import serializers as s
 
 NOT_VISIBLE = _("未找到该建议，或您无权查看。")
@@ -998,7 +999,7 @@ class SuggestionRulesViewSet(viewsets.GenericViewSet):
         congress = Congress.objects.filter(pk=self.kwargs["congress"]).first()
         if congress is None:
             raise NotFound(_("未找到该人大。"))
-        return selectors.rules_for(congress)
+        return rules_for(congress)
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)

@@ -79,7 +79,7 @@ from lvzhi.suggestions.models import (
     SuggestionEvent,
     SuggestionSigner,
 )
-from lvzhi.suggestions.selectors import rules_for
+from lvzhi.suggestions.rules import rules_for
 
 REFUSAL = (
     "本环境不允许生成演示建议（LVZHI_ALLOW_DEMO 未开启）。\n"
