@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -39,6 +40,52 @@ class VersionedModel(TimeStampedModel):
             raise ConflictError(_("该记录已被他人修改，请刷新页面后重新编辑。"))
         obj.version = expected_version + 1
         return obj
+
+
+class DomainEvent(models.Model):
+    """What happened to an object: who, when, from which status to which, why. Written by the
+    services, never edited; an object's history is its events in order.
+
+    A concrete event adds the foreign key to its object (``related_name="events"``) and overrides
+    ``type``, ``from_status`` and ``to_status`` with its own choices. ``payload`` holds ids and
+    names, never personal data."""
+
+    type = models.CharField(_("事件"), max_length=50)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status = models.CharField(_("原状态"), max_length=30, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=30, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    payload = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.at:%Y-%m-%d %H:%M}"  # type: ignore[attr-defined]
+
+    @classmethod
+    def record(cls, type: str, actor, *, from_status: str = "", to_status: str = "", reason="", **fields):
+        """Write one event now. ``to_status`` defaults to ``from_status`` (nothing changed); an
+        anonymous or system actor is stored as none."""
+        return cls.objects.create(
+            type=type,
+            actor=actor if getattr(actor, "pk", None) else None,
+            at=timezone.now(),
+            from_status=from_status,
+            to_status=to_status or from_status,
+            reason=str(reason),
+            payload=fields.pop("payload", None) or {},
+            **fields,
+        )
 
 
 # --- Working-day calendar (lvzhi.core.calendar computes with it) -------------------------------

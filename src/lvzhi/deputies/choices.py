@@ -74,3 +74,14 @@ class RosterImportStatus(models.TextChoices):
     APPLIED = "applied", _("已导入")
     FAILED = "failed", _("导入失败")
     CANCELLED = "cancelled", _("已取消")
+
+
+class SignerStatus(models.TextChoices):
+    """A co-signer's answer to the lead deputy's invitation (联名 for a suggestion, 附议 for a
+    motion); ``lvzhi.deputies.cosigning`` records it."""
+
+    INVITED = "invited", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DECLINED = "declined", _("已谢绝")
+    # The lead submitted with the confirmed co-signers before this one answered.
+    LAPSED = "lapsed", _("未确认")

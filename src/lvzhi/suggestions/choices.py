@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lvzhi.deputies.choices import SignerStatus as SignerStatus  # shared with motions
+
 
 class SuggestionStatus(models.TextChoices):
     """A suggestion's status; the transitions between them are declared in ``workflow.py``.
@@ -55,14 +57,6 @@ class ReviewDecision(models.TextChoices):
     RETURN = "return", _("退回修改")
     REJECT = "reject", _("不予立案")
     CONVERT_TO_LETTER = "convert_to_letter", _("转为来信处理")
-
-
-class SignerStatus(models.TextChoices):
-    INVITED = "invited", _("待确认")
-    CONFIRMED = "confirmed", _("已确认")
-    DECLINED = "declined", _("已谢绝")
-    # The lead submitted with the confirmed co-signers before this one answered.
-    LAPSED = "lapsed", _("未确认")
 
 
 class AssignmentRole(models.TextChoices):

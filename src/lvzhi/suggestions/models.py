@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from lvzhi.core.models import TimeStampedModel, VersionedModel
+from lvzhi.core.models import DomainEvent, TimeStampedModel, VersionedModel
 
 from .choices import (
     AssignmentRole,
@@ -732,7 +732,7 @@ class Evaluation(TimeStampedModel):
 # -- History -----------------------------------------------------------------------------------------
 
 
-class SuggestionEvent(models.Model):
+class SuggestionEvent(DomainEvent):
     """What happened to a suggestion: who, when, from which status to which, why. Written by the
     services, never edited; the suggestion's history page is these events in order.
 
@@ -742,18 +742,8 @@ class SuggestionEvent(models.Model):
         Suggestion, verbose_name=_("建议"), on_delete=models.PROTECT, related_name="events"
     )
     type = models.CharField(_("事件"), max_length=50, choices=SuggestionEventType.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
     from_status = models.CharField(_("原状态"), max_length=30, choices=SuggestionStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=30, choices=SuggestionStatus.choices, blank=True)
-    reason = models.TextField(_("理由"), blank=True)
     assignment = models.ForeignKey(
         Assignment,
         verbose_name=_("交办"),
@@ -762,13 +752,9 @@ class SuggestionEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    payload = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("建议办理记录")
         verbose_name_plural = _("建议办理记录")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["suggestion", "at"], name="suggestion_event_at")]
-
-    def __str__(self) -> str:
-        return f"{self.get_type_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -27,6 +27,7 @@ from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import OFFICE_ROLES, is_office
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.deputies.choices import MandateStatus
+from lvzhi.deputies.cosigning import cosigner_respond, cosigners_check
 from lvzhi.organizations.models import Congress
 
 from . import workflow
@@ -153,16 +154,15 @@ def _event(
     assignment: Assignment | None = None,
     payload: dict | None = None,
 ) -> SuggestionEvent:
-    return SuggestionEvent.objects.create(
-        suggestion=suggestion,
-        type=type,
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=timezone.now(),
+    return SuggestionEvent.record(
+        type,
+        actor,
         from_status=from_status,
-        to_status=to_status or from_status,
-        reason=str(reason),
+        to_status=to_status,
+        reason=reason,
+        suggestion=suggestion,
         assignment=assignment,
-        payload=payload or {},
+        payload=payload,
     )
 
 
@@ -435,27 +435,20 @@ def suggestion_invite_cosigners(*, suggestion, mandates: Sequence, actor) -> lis
     workflow.check_suggestion(suggestion, Action.INVITE_COSIGNERS, actor, _context(suggestion))
     if not mandates:
         raise DomainError(_("请选择要邀请的联名代表。"), field="mandates")
-    existing = set(suggestion.signers.values_list("mandate_id", flat=True))
+    cosigners_check(
+        mandates,
+        lead_mandate_id=suggestion.lead_mandate_id,
+        congress_id=suggestion.congress_id,
+        term_id=suggestion.term_id,
+        existing=suggestion.signers.values_list("mandate_id", flat=True),
+        word=_("联名"),
+        field="mandates",
+    )
     order = suggestion.signers.aggregate(last=Max("order"))["last"] or 0
-    invited = []
-    for mandate in mandates:
-        name = mandate.person.name
-        if mandate.pk == suggestion.lead_mandate_id:
-            raise DomainError(_("领衔代表不能同时作为联名代表。"), field="mandates")
-        if mandate.pk in existing:
-            raise DomainError(_("{name}已在联名代表名单中。").format(name=name), field="mandates")
-        if mandate.congress_id != suggestion.congress_id or mandate.term_id != suggestion.term_id:
-            raise DomainError(_("{name}不是本届代表，不能联名。").format(name=name), field="mandates")
-        if mandate.status != MandateStatus.ACTIVE:
-            raise DomainError(
-                _("{name}的代表资格状态为“{status}”，不能联名。").format(
-                    name=name, status=MandateStatus(mandate.status).label
-                ),
-                field="mandates",
-            )
-        order += 1
-        existing.add(mandate.pk)
-        invited.append(SuggestionSigner(suggestion=suggestion, mandate=mandate, order=order))
+    invited = [
+        SuggestionSigner(suggestion=suggestion, mandate=mandate, order=order + index)
+        for index, mandate in enumerate(mandates, start=1)
+    ]
     SuggestionSigner.objects.bulk_create(invited)
     _event(
         suggestion,
@@ -515,14 +508,7 @@ def suggestion_cosigner_respond(*, suggestion, actor, confirm: bool) -> Suggesti
     answer awaited, the suggestion goes to review. Who: the invited deputy itself."""
     suggestion = _lock_suggestion(suggestion)
     transition = workflow.check_suggestion(suggestion, Action.RESPOND, actor, _context(suggestion))
-    signer = (
-        suggestion.signers.select_for_update(of=("self",))
-        .select_related("mandate__person")
-        .get(status=SignerStatus.INVITED, mandate__person__user_id=actor.pk)
-    )
-    signer.status = SignerStatus.CONFIRMED if confirm else SignerStatus.DECLINED
-    signer.responded_at = timezone.now()
-    signer.save(update_fields=["status", "responded_at", "updated_at"])
+    signer = cosigner_respond(suggestion.signers.all(), actor=actor, confirm=confirm)
     _event(
         suggestion,
         E.COSIGNER_CONFIRMED if confirm else E.COSIGNER_DECLINED,
