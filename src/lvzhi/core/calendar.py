@@ -52,7 +52,7 @@ from lvzhi.accounts.roles import is_office
 
 from .errors import ConflictError, DomainError, ForbiddenError
 from .models import CalendarDay, CalendarDaySource, CalendarYear
-from .tasks import enqueue
+from .queue import enqueue
 
 WEEKDAYS = (_("星期一"), _("星期二"), _("星期三"), _("星期四"), _("星期五"), _("星期六"), _("星期日"))
 

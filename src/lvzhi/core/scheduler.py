@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from .tasks import _call
+from .queue import call_task
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def run_due_jobs(last_run: dict[str, float], now: float) -> list[str]:
         last_run[name] = now
         close_old_connections()
         try:
-            _call(entry["task"], tuple(entry.get("args", ())))
+            call_task(entry["task"], tuple(entry.get("args", ())))
             ran.append(name)
         except Exception:
             logger.exception("scheduled job %s failed", name)

@@ -1,85 +1,15 @@
-"""One way to run background work, whatever the deployment.
+"""Core's own task: computing the deadlines that waited for holiday data.
 
-``enqueue("lvzhi.deputies.tasks.roster_import_validate", import_id)`` runs the task after the
-current transaction commits: in a daemon thread (embedded default), on a Celery worker
-(production), or inline (tests). Tasks take ids, load their objects and are idempotent.
-
-Core's own task, ``deadlines_recompute``, is at the end of this module.
+Queue work with ``lvzhi.core.queue.enqueue``; this module only holds tasks.
 """
 
-import importlib
-import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from celery import shared_task
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
 
-logger = logging.getLogger(__name__)
-
-
-def _resolve(path: str):
-    module_name, _, attribute = path.rpartition(".")
-    return getattr(importlib.import_module(module_name), attribute)
-
-
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    """A small pool, not a thread per task: 500 suggestions assigned at once must not start 500
-    threads all writing to SQLite."""
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lvzhi-task")
-        return _executor
-
-
-def _run_in_thread(path: str, args: tuple) -> None:
-    def target() -> None:
-        close_old_connections()
-        try:
-            _call(path, args)
-        except Exception:
-            logger.exception("task %s failed", path)
-        finally:
-            connection.close()
-
-    _pool().submit(target)
-
-
-def _call(path: str, args: tuple):
-    task = _resolve(path)
-    function = getattr(task, "run", task)  # a Celery task object or a plain function
-    return function(*args)
-
-
-def enqueue(path: str, *args) -> None:
-    """Run the task named by ``path`` with ``args`` once the current transaction has committed."""
-    backend = settings.LVZHI_TASK_BACKEND
-
-    def dispatch() -> None:
-        if backend == "celery":
-            # By name, through our app (its broker is REDIS_URL): a shared_task's .delay() would
-            # use whatever Celery app is current, and an app server never imports lvzhi.celery.
-            from lvzhi.celery import app
-
-            app.send_task(path, args=args)
-        elif backend == "thread":
-            _run_in_thread(path, args)
-        else:
-            _call(path, args)
-
-    transaction.on_commit(dispatch)
+from . import calendar
 
 
 @shared_task(name="lvzhi.core.tasks.deadlines_recompute")
 def deadlines_recompute() -> int:
     """Compute the working-day deadlines that waited for holiday data, in every module that
     registered them (queued by ``calendar.calendar_year_mark_complete``); returns how many."""
-    from .calendar import deadlines_recompute as recompute
-
-    return recompute().computed
+    return calendar.deadlines_recompute().computed

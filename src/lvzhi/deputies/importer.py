@@ -8,7 +8,7 @@ The life of an import (``RosterImportStatus``)::
     anything but APPLIED → CANCELLED (an in-progress one only when its job was interrupted)
 
 Checking and applying run in the background (``deputies.tasks``, queued with
-``lvzhi.core.tasks.enqueue`` after commit); their progress is in ``lvzhi.core.progress``.
+``lvzhi.core.queue.enqueue`` after commit); their progress is in ``lvzhi.core.progress``.
 Callers: ``deputies.import_views``, ``deputies.tasks``, the ``import_roster`` command and
 ``bench/roster_import.py``. Only the deputy-affairs office may upload or apply
 (``accounts.roles.can_import_roster``).
@@ -42,7 +42,7 @@ from simple_history.utils import bulk_create_with_history
 from lvzhi.accounts.roles import can_import_roster
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.core.progress import progress_set
-from lvzhi.core.tasks import enqueue
+from lvzhi.core.queue import enqueue
 from lvzhi.core.text import normalize_code, normalize_id_number, normalize_phone, pinyin_full, pinyin_initials
 from lvzhi.organizations.models import DeputyGroup, ElectoralUnit, ExpertiseField
 
@@ -816,7 +816,7 @@ def roster_import_create(*, file, congress, term, actor, run_inline: bool = Fals
     Only the deputy-affairs office may call it (``ForbiddenError`` otherwise). Refused with a
     Chinese ``DomainError`` when the file is not .xlsx, is empty or too large, or the term is not
     the congress's. ``run_inline`` checks it before returning, in this process (the command line,
-    the benchmark); otherwise the check runs in the background (``lvzhi.core.tasks``).
+    the benchmark); otherwise the check runs in the background (``lvzhi.core.queue``).
     """
     _require_importer(actor)
     if term.congress_id != congress.pk:

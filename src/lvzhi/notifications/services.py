@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lvzhi.core.errors import DomainError, ForbiddenError
-from lvzhi.core.tasks import enqueue
+from lvzhi.core.queue import enqueue
 
 from .channels import RecipientUnreachable, channel_get, enabled_channels
 from .choices import DeliveryStatus, ReminderStatus
