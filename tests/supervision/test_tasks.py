@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from lvzhi.core.scheduler import run_due_jobs
+from lvzhi.settings.schedules import NewYearCrontab
 from lvzhi.supervision import tasks
 from lvzhi.supervision.choices import SupervisionStatus
 from lvzhi.supervision.models import SupervisionItem
-from lvzhi.supervision.schedules import NewYearCrontab
 
 from ..suggestions.conftest import at
 from .conftest import start_key

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from lvzhi.supervision.schedules import new_year
+from .schedules import new_year
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("LVZHI_VAR_DIR", BASE_DIR / "var"))
@@ -225,7 +225,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(LVZHI_NOTIFICATION_RETRY_SECONDS),
     },
     # DOMAIN §5.8: unfinished key supervision carries over to the new year, 1 January 00:30 (the
-    # in-process scheduler runs it daily: see lvzhi.supervision.schedules).
+    # in-process scheduler runs it daily: see lvzhi.settings.schedules).
     "carry-over-key-supervision": {
         "task": "lvzhi.supervision.tasks.carry_over_key_items",
         "schedule": new_year(hour=0, minute=30),

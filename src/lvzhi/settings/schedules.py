@@ -7,7 +7,8 @@ for the second: the job is idempotent and carries over only what is still unfini
 before, so running it daily there (and at once on start-up) does exactly what the New Year's run
 does, and catches up a New Year missed while the server was down.
 
-No Django imports: the settings import this module.
+It lives with the settings, which build the schedule from it: no Django and no lvzhi app is
+imported here, so the settings never load app code.
 """
 
 from celery.schedules import crontab
