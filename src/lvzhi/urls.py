@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
+    path("", include("lvzhi.portal.urls")),
     path("", include("lvzhi.core.urls")),
     path("accounts/", include("lvzhi.accounts.urls")),
     path("organizations/", include("lvzhi.organizations.urls")),

@@ -662,7 +662,7 @@ def test_everybody_outside_the_office_gets_404(request, db, client, role):
         )
         assert response.status_code == 404
     assert not CalendarDay.objects.filter(date__year=2027).exists()
-    assert "工作日历" not in client.get(reverse("core:home")).content.decode()
+    assert "工作日历" not in client.get(reverse("portal:home")).content.decode()
 
 
 @pytest.mark.parametrize("role", ["staff", "admin_user"])

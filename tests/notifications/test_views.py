@@ -187,7 +187,7 @@ def test_the_bell_shows_the_unread_count_from_one_query(client, recipient, mine_
     client.force_login(recipient)
 
     with CaptureQueriesContext(connection) as queries:
-        html = client.get(reverse("core:home")).content.decode()
+        html = client.get(reverse("portal:home")).content.decode()
 
     assert '<span class="badge bg-red text-white ms-1" data-testid="unread-count">2</span>' in html
     assert 'aria-label="消息，2 条未读"' in html
@@ -200,7 +200,7 @@ def test_no_badge_without_unread_notifications(client, recipient):
     make(recipient, "已读", read=True)
     client.force_login(recipient)
 
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
 
     assert 'id="notification-bell"' in html
     assert 'data-testid="unread-count"' not in html
@@ -212,7 +212,7 @@ def test_the_badge_caps_at_99(client, recipient):
     )
     client.force_login(recipient)
 
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
 
     assert 'data-testid="unread-count">99+</span>' in html
 

@@ -32,7 +32,7 @@ CAMPAIGNS = reverse("supervision:campaigns")
 CAMPAIGN_NEW = reverse("supervision:campaign_create")
 MEETINGS = reverse("supervision:meetings")
 MEETING_NEW = reverse("supervision:meeting_new")
-HOME = reverse("core:home")
+HOME = reverse("portal:home")
 LOGIN = reverse("accounts:login")
 
 

@@ -4,7 +4,6 @@ from . import calendar_views, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("ping/", views.ping, name="ping"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/days/", calendar_views.calendar_day_save, name="calendar_day_save"),

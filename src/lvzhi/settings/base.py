@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "lvzhi.suggestions",
     "lvzhi.motions",
     "lvzhi.supervision",
+    # Above the domain apps: the site shell and the demo data draw on all of them.
+    "lvzhi.portal",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +78,7 @@ ROOT_URLCONF = "lvzhi.urls"
 WSGI_APPLICATION = "lvzhi.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -89,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lvzhi.core.context_processors.navigation",
+                "lvzhi.portal.context_processors.navigation",
                 "lvzhi.notifications.context_processors.unread_notifications",
             ],
         },

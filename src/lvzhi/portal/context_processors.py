@@ -18,7 +18,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(_("首页"), reverse("core:home")), (_("代表名册"), reverse("deputies:list"))]
+    items = [(_("首页"), reverse("portal:home")), (_("代表名册"), reverse("deputies:list"))]
     if may_see_suggestions(user):
         items.append((_("代表建议"), reverse("suggestions:list")))
     if may_work_on_assignments(user):
