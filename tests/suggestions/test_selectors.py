@@ -18,9 +18,9 @@ from lvzhi.suggestions.models import (
     SuggestionRules,
     SuggestionSigner,
 )
+from lvzhi.suggestions.rules import rules_for
 from lvzhi.suggestions.selectors import (
     reply_review_findings,
-    rules_for,
     suggestion_get,
     suggestion_list,
     suggestions_visible_to,

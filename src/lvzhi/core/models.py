@@ -42,6 +42,17 @@ class VersionedModel(TimeStampedModel):
         return obj
 
 
+def save_fields(obj, actor, fields) -> None:
+    """Save the named fields (and the version of a versioned row, and ``updated_at``), recording
+    ``actor`` in the row history."""
+    fields = list(fields)
+    if hasattr(obj, "version"):
+        obj.version += 1
+        fields.append("version")
+    obj._history_user = actor
+    obj.save(update_fields=[*dict.fromkeys([*fields, "updated_at"])])
+
+
 class DomainEvent(models.Model):
     """What happened to an object: who, when, from which status to which, why. Written by the
     services, never edited; an object's history is its events in order.

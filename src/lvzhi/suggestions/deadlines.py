@@ -1,14 +1,14 @@
 """Deadlines that waited for holiday data (DOMAIN §5; ``lvzhi.core.calendar``).
 
 A working-day deadline reaching a year whose holidays are not complete is stored empty and its row
-flagged ``needs_calendar`` (``services._deadline``), never counted as weekdays. Once staff enter
+flagged ``needs_calendar`` (``handling.deadline_from``), never counted as weekdays. Once staff enter
 the year and mark it complete, ``deadlines_recompute_flagged`` computes what waited, from the date
 each deadline originally ran from and with the rules the services used:
 
 - ``Suggestion.assign_due``: between sessions, ``assign_within_working_days`` from the day it was
   received (``services._mark_submitted``);
 - ``Assignment.objection_deadline``, ``reply_due``, ``co_input_due``: from ``assigned_on``
-  (``services._build_assignment``); a sub-unit's assignment inherits its parent's
+  (``handling.build_assignment``); a sub-unit's assignment inherits its parent's
   (``services.assignment_reassign``) and has no objection window;
 - ``Assignment.rehandling_due``: from the day re-handling started, its latest ``REHANDLING``
   event (``services._start_rehandling``);
@@ -43,23 +43,23 @@ from .choices import (
     SuggestionEventType,
     SuggestionSeries,
 )
-from .models import Assignment, Evaluation, Reply, ReplyRecipient, Suggestion, SuggestionEvent
-from .rules import rules_for
-from .selectors import assignments_needing_calendar
-from .services import (
+from .handling import (
     REMIND_CO_INPUT,
     REMIND_EVALUATION,
     REMIND_RECEIPT,
     REMIND_REHANDLING,
     REMIND_REPLY,
     REMINDER_TITLES,
-    _deadline,
-    _deputy_users,
-    _event,
-    _lock_suggestion,
-    _remind,
-    _unit_users,
+    deadline_from,
+    deputy_users,
+    lock_suggestion,
+    record_event,
+    remind,
+    unit_users,
 )
+from .models import Assignment, Evaluation, Reply, ReplyRecipient, Suggestion, SuggestionEvent
+from .rules import rules_for
+from .selectors import assignments_needing_calendar
 from .workflow import CLOSED_OR_GONE
 
 ASSIGN_DUE = "assign_due"
@@ -97,7 +97,7 @@ class _Deadlines:
     def get(self, start: date, *, months: int = 0, working_days: int = 0) -> date | None:
         key = (start, months, working_days)
         if key not in self.cache:
-            self.cache[key] = _deadline(start, months=months, working_days=working_days)[0]
+            self.cache[key] = deadline_from(start, months=months, working_days=working_days)[0]
         return self.cache[key]
 
 
@@ -138,7 +138,7 @@ def deadlines_recompute_flagged(*, actor=None) -> RecomputeResult:
 
 @transaction.atomic
 def _recompute_suggestion(suggestion_id: int, kinds: set[str], run: _Run) -> None:
-    suggestion = _lock_suggestion(suggestion_id)
+    suggestion = lock_suggestion(suggestion_id)
     rules = run.rules_for(suggestion.congress_id)
     filled: list[dict] = []
     if "suggestion" in kinds and suggestion.needs_calendar:
@@ -150,7 +150,7 @@ def _recompute_suggestion(suggestion_id: int, kinds: set[str], run: _Run) -> Non
     if filled:
         for entry in filled:
             run.counts[entry["deadline"]] += 1
-        _event(
+        record_event(
             suggestion,
             SuggestionEventType.DEADLINES_RECOMPUTED,
             run.actor,
@@ -255,7 +255,7 @@ def _fill_assignment(
     """Set the assignment's empty deadlines that can be computed now; returns them by kind."""
     on, is_co = assignment.assigned_on, assignment.role == AssignmentRole.CO
     if assignment.parent_id is None:
-        # _build_assignment: everything runs from the assignment date.
+        # build_assignment: everything runs from the assignment date.
         wanted = {
             OBJECTION_DEADLINE: lambda: run.deadlines.get(on, working_days=rules.objection_working_days),
             REPLY_DUE: lambda: run.deadlines.get(
@@ -295,11 +295,11 @@ def _schedule_assignment_reminders(assignment: Assignment, suggestion: Suggestio
     for kind, due in dates.items():
         reminder, still_owed = owed[kind]
         if still_owed:
-            _remind(
+            remind(
                 assignment,
                 kind=reminder,
                 due_date=due,
-                recipients=_unit_users(assignment.unit_id),
+                recipients=unit_users(assignment.unit_id),
                 title=REMINDER_TITLES[reminder].format(title=suggestion.title),
                 suggestion=suggestion,
             )
@@ -358,11 +358,11 @@ def _recompute_recipients(suggestion: Suggestion, rules, run: _Run) -> list[dict
             and reply.assignment.status == AssignmentStatus.REPLIED
             and suggestion.status not in CLOSED_OR_GONE
         ):
-            _remind(
+            remind(
                 recipient,
                 kind=REMIND_EVALUATION,
                 due_date=due,
-                recipients=_deputy_users(recipient.mandate_id),
+                recipients=deputy_users(recipient.mandate_id),
                 title=REMINDER_TITLES[REMIND_EVALUATION].format(title=suggestion.title),
                 suggestion=suggestion,
             )

@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.organizations.models import Congress, ExpertiseField, HandlingUnit, Session, Term
-from lvzhi.supervision.choices import SupervisionKind
-from lvzhi.supervision.models import SupervisionItem
 
 from .choices import (
     AssignmentRole,
@@ -93,9 +91,6 @@ class SuggestionFilter(django_filters.FilterSet):
     )
     year = django_filters.NumberFilter(label=_("年度"))
     merge_group = django_filters.UUIDFilter(label=_("并案组"), method="filter_merge_group")
-    supervision = django_filters.ChoiceFilter(
-        label=_("督办类型"), choices=SupervisionKind.choices, method="filter_supervision"
-    )
     ordering = django_filters.ChoiceFilter(
         label=_("排序"), method="filter_ordering", choices=_ordering_choices(ORDERINGS)
     )
@@ -115,7 +110,6 @@ class SuggestionFilter(django_filters.FilterSet):
             "unit",
             "year",
             "merge_group",
-            "supervision",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -160,12 +154,6 @@ class SuggestionFilter(django_filters.FilterSet):
             .values("suggestion_id")
         )
         return queryset.filter(pk__in=members)
-
-    def filter_supervision(self, queryset, name, value):
-        """Suggestions under that kind of supervision (DOMAIN §5.8), any year."""
-        if not value:
-            return queryset
-        return queryset.filter(pk__in=SupervisionItem.objects.filter(kind=value).values("suggestion_id"))
 
     def filter_ordering(self, queryset, name, value):
         return _order(queryset, value, ORDERINGS, DEFAULT_ORDERING)

@@ -28,9 +28,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lvzhi.supervision.choices import SupervisionKind
-from lvzhi.supervision.models import SupervisionItem
-
+from . import extensions
 from .choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -119,7 +117,8 @@ class HandlingReport:
     receipt_on_time: Rate
     reply_on_time: Rate
     contact_before_reply: Rate
-    key_items: list[SupervisionItem] = field(default_factory=list)
+    # 重点督办 of the year, from the app that registered them (``extensions.register_key_items``).
+    key_items: list = field(default_factory=list)
 
     @property
     def replied(self) -> int:
@@ -270,11 +269,7 @@ def handling_report(*, congress, year: int, today: date | None = None) -> Handli
     ]
 
     unit_rows = list(_assignment_counts(congress, year, today))
-    key_items = list(
-        SupervisionItem.objects.filter(kind=SupervisionKind.KEY, year=year, suggestion__congress=congress)
-        .select_related("suggestion", "leader", "committee")
-        .order_by("suggestion__number", "id")
-    )
+    key_items = extensions.key_items(congress, year)
     return HandlingReport(
         congress=congress,
         year=year,

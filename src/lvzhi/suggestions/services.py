@@ -12,11 +12,10 @@ Callers: the suggestion pages and API (next step), the demo command, tests.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lvzhi.accounts.choices import Role
-from lvzhi.accounts.roles import OFFICE_ROLES, is_office
+from lvzhi.accounts.roles import is_office
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
+from lvzhi.core.models import save_fields
 from lvzhi.deputies.choices import MandateStatus
 from lvzhi.deputies.cosigning import cosigner_respond, cosigners_check
 from lvzhi.organizations.models import Congress
@@ -48,6 +48,37 @@ from .choices import (
     SuggestionStatus,
 )
 from .choices import SuggestionEventType as E
+from .handling import (
+    ASSIGNMENT_REMINDERS,
+    REMIND_ASSIGN,
+    REMIND_CO_INPUT,
+    REMIND_COMMITMENT,
+    REMIND_EVALUATION,
+    REMIND_RECEIPT,
+    REMIND_REHANDLING,
+    REMIND_REPLY,
+    REMINDER_TITLES,
+    Deadlines,
+    after_commit,
+    build_assignment,
+    context_for,
+    deadline_from,
+    deputies_of,
+    deputy_users,
+    iso_date,
+    lock_assignment,
+    lock_suggestion,
+    new_assignment,
+    notify,
+    office_users,
+    record_event,
+    remind,
+    remind_cancel,
+    remind_done,
+    roll_up,
+    schedule_assignment_reminders,
+    unit_users,
+)
 from .models import (
     Assignment,
     Commitment,
@@ -77,24 +108,6 @@ ATTACHMENT_TYPES = {
 }
 LETTER_TYPES = {"pdf": ATTACHMENT_TYPES["pdf"]}
 
-# Reminder kinds (lvzhi.notifications): one per deadline, on the object that owes the step.
-REMIND_ASSIGN = "suggestion.assign_due"
-REMIND_RECEIPT = "suggestion.receipt_due"  # acknowledge or object within the objection window
-REMIND_CO_INPUT = "suggestion.co_input_due"
-REMIND_REPLY = "suggestion.reply_due"
-REMIND_REHANDLING = "suggestion.rehandling_due"
-REMIND_EVALUATION = "suggestion.evaluation_due"
-REMIND_COMMITMENT = "suggestion.commitment_due"
-ASSIGNMENT_REMINDERS = (REMIND_RECEIPT, REMIND_CO_INPUT, REMIND_REPLY, REMIND_REHANDLING)
-# What each reminder says, ``{title}`` the suggestion's (also used by ``deadlines``).
-REMINDER_TITLES = {
-    REMIND_RECEIPT: _("请签收建议（如有异议请在期限内提出）：{title}"),
-    REMIND_CO_INPUT: _("请向主办单位提交协办意见：{title}"),
-    REMIND_REPLY: _("请按期答复代表建议：{title}"),
-    REMIND_REHANDLING: _("代表不满意，请重新办理并答复：{title}"),
-    REMIND_EVALUATION: _("请评价承办单位的答复：{title}"),
-}
-
 DEPUTY_EDITABLE = frozenset({"title", "body", "field", "is_confidential"})
 OFFICE_EDITABLE = DEPUTY_EDITABLE | {"is_hard"}
 
@@ -102,182 +115,9 @@ OFFICE_EDITABLE = DEPUTY_EDITABLE | {"is_hard"}
 # -- Plumbing ---------------------------------------------------------------------------------------
 
 
-def _lock_suggestion(suggestion, *, expected_version: int | None = None) -> Suggestion:
-    """Lock the suggestion row for the rest of the transaction: every action on a suggestion takes
-    this lock first, so concurrent actions queue and the later one sees the earlier one's result.
-    A stale ``expected_version`` (the page or API read an older state) is a conflict."""
-    pk = getattr(suggestion, "pk", suggestion)
-    locked = (
-        Suggestion.objects.select_for_update(of=("self",))
-        .select_related("lead_mandate__person", "congress", "session")
-        .get(pk=pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(_("该建议已被他人处理或修改，请刷新页面后重试。"))
-    return locked
-
-
-def _lock_assignment(assignment, suggestion: Suggestion) -> Assignment:
-    pk = getattr(assignment, "pk", assignment)
-    locked = Assignment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
-    if locked.suggestion_id != suggestion.pk:
-        raise DomainError(_("交办记录与建议不符。"))
-    locked.suggestion = suggestion
-    return locked
-
-
-def _context(suggestion: Suggestion, *, today: date | None = None, **inputs) -> Context:
-    return Context(
-        today=today or timezone.localdate(), rules=rules_for(suggestion.congress_id), inputs=inputs
-    )
-
-
-def _save(obj, actor, fields: Iterable[str]) -> None:
-    """Save the named fields (and the version of a versioned row), recording the actor in the
-    row history."""
-    fields = list(fields)
-    if hasattr(obj, "version"):
-        obj.version += 1
-        fields.append("version")
-    obj._history_user = actor
-    obj.save(update_fields=[*dict.fromkeys([*fields, "updated_at"])])
-
-
-def _event(
-    suggestion: Suggestion,
-    type: str,
-    actor,
-    *,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    assignment: Assignment | None = None,
-    payload: dict | None = None,
-) -> SuggestionEvent:
-    return SuggestionEvent.record(
-        type,
-        actor,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        suggestion=suggestion,
-        assignment=assignment,
-        payload=payload,
-    )
-
-
-def _roll_up(suggestion: Suggestion, actor) -> tuple[str, str]:
-    """Set the suggestion's status from its assignments (``workflow.status_from_assignments``)."""
-    before = suggestion.status
-    after = workflow.status_from_assignments(suggestion.assignments.all())
-    if after != before:
-        suggestion.status = after
-        _save(suggestion, actor, ["status"])
-    return before, after
-
-
-def _deadline(start: date, *, months: int = 0, working_days: int = 0) -> tuple[date | None, bool]:
-    """A due date from ``lvzhi.core.calendar`` and whether it waits for holiday data. A working-day
-    deadline in a year without holiday data is ``None`` and flagged, never counted as weekdays."""
-    from lvzhi.core import calendar
-
-    try:
-        result = calendar.deadline(start, months=months, working_days=working_days)
-    except calendar.CalendarUnknownError:
-        return None, True
-    if result.needs_calendar or result.due is None:
-        return None, True
-    return result.due, False
-
-
 def _check_date_not_future(on: date, today: date, message) -> None:
     if on > today:
         raise DomainError(message)
-
-
-def _link(suggestion: Suggestion) -> str:
-    return f"/suggestions/{suggestion.pk}/"
-
-
-# -- Side effects after commit ----------------------------------------------------------------------
-
-
-def _notifications(function: str, **kwargs):
-    """Call ``lvzhi.notifications.services.<function>`` (``notify``, ``reminder_schedule``,
-    ``reminder_complete``, ``reminder_cancel``); recipients given as a callable are resolved now,
-    after the commit."""
-    from lvzhi.notifications import services as notifications
-
-    recipients = kwargs.get("recipients")
-    if callable(recipients):
-        kwargs["recipients"] = recipients()
-    return getattr(notifications, function)(**kwargs)
-
-
-def _after_commit(function: str, **kwargs) -> None:
-    """Queue a notification or reminder call for after the commit. ``robust``: a failing side
-    effect is logged and never undoes (or hides) the committed action."""
-    transaction.on_commit(lambda: _notifications(function, **kwargs), robust=True)
-
-
-def _notify(recipients: Callable[[], list], *, kind: str, title, suggestion: Suggestion, body="") -> None:
-    _after_commit(
-        "notify",
-        recipients=recipients,
-        kind=kind,
-        title=str(title),
-        body=str(body),
-        link=_link(suggestion),
-        target=suggestion,
-    )
-
-
-def _remind(target, *, kind: str, due_date: date | None, recipients: Callable[[], list], title, suggestion):
-    if due_date is None:
-        return
-    _after_commit(
-        "reminder_schedule",
-        target=target,
-        kind=kind,
-        due_date=due_date,
-        recipients=recipients,
-        title=str(title),
-        link=_link(suggestion),
-    )
-
-
-def _remind_done(target, *kinds: str) -> None:
-    for kind in kinds:
-        _after_commit("reminder_complete", target=target, kind=kind)
-
-
-def _remind_cancel(target, *kinds: str) -> None:
-    for kind in kinds:
-        _after_commit("reminder_cancel", target=target, kind=kind)
-
-
-def _unit_users(*unit_ids: int) -> Callable[[], list]:
-    return lambda: list(
-        get_user_model().objects.filter(
-            role=Role.HANDLING_UNIT_STAFF, handling_unit_id__in=unit_ids, is_active=True
-        )
-    )
-
-
-def _deputy_users(*mandate_ids: int) -> Callable[[], list]:
-    return lambda: list(
-        get_user_model().objects.filter(person__mandates__in=mandate_ids, is_active=True).distinct()
-    )
-
-
-def _office_users() -> Callable[[], list]:
-    return lambda: list(get_user_model().objects.filter(role__in=OFFICE_ROLES, is_active=True))
-
-
-def _deputies_of(suggestion: Suggestion) -> list[int]:
-    """The lead and the confirmed co-signers: whom the suggestion's news and replies go to."""
-    confirmed = suggestion.signers.filter(status=SignerStatus.CONFIRMED).values_list("mandate_id", flat=True)
-    return [suggestion.lead_mandate_id, *confirmed]
 
 
 # -- Uploads ----------------------------------------------------------------------------------------
@@ -349,7 +189,7 @@ def suggestion_create(
     )
     suggestion._history_user = actor
     suggestion.save()
-    _event(suggestion, E.CREATED, actor, to_status=SuggestionStatus.DRAFT)
+    record_event(suggestion, E.CREATED, actor, to_status=SuggestionStatus.DRAFT)
     return suggestion
 
 
@@ -360,8 +200,8 @@ def suggestion_update(*, suggestion, expected_version: int, changes: dict, actor
     ``expected_version`` is refused (``ConflictError``).
 
     Who: the lead deputy, or the office."""
-    suggestion = _lock_suggestion(suggestion, expected_version=expected_version)
-    workflow.check_suggestion(suggestion, Action.EDIT, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion, expected_version=expected_version)
+    workflow.check_suggestion(suggestion, Action.EDIT, actor, context_for(suggestion))
     allowed = OFFICE_EDITABLE if is_office(actor) else DEPUTY_EDITABLE
     unknown = set(changes) - allowed
     if unknown:
@@ -375,8 +215,10 @@ def suggestion_update(*, suggestion, expected_version: int, changes: dict, actor
         return suggestion
     for name in changed:
         setattr(suggestion, name, changes[name])
-    _save(suggestion, actor, changed)
-    _event(suggestion, E.UPDATED, actor, from_status=suggestion.status, payload={"fields": sorted(changed)})
+    save_fields(suggestion, actor, changed)
+    record_event(
+        suggestion, E.UPDATED, actor, from_status=suggestion.status, payload={"fields": sorted(changed)}
+    )
     return suggestion
 
 
@@ -384,8 +226,8 @@ def suggestion_update(*, suggestion, expected_version: int, changes: dict, actor
 def suggestion_attach(*, suggestion, file, actor) -> SuggestionAttachment:
     """Attach a file (PDF, doc, docx, jpg, png; at most 20 MB, content checked) until the
     suggestion is assigned. Who: the lead deputy, or the office."""
-    suggestion = _lock_suggestion(suggestion)
-    workflow.check_suggestion(suggestion, Action.ATTACH, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion)
+    workflow.check_suggestion(suggestion, Action.ATTACH, actor, context_for(suggestion))
     original_name, content_type = _checked_upload(file, ATTACHMENT_TYPES, field="file")
     attachment = SuggestionAttachment(
         suggestion=suggestion,
@@ -398,7 +240,7 @@ def suggestion_attach(*, suggestion, file, actor) -> SuggestionAttachment:
     # unreferenced in storage (harmless; swept with other orphans), never a row without its file.
     attachment.file.save(original_name, file, save=False)
     attachment.save()
-    _event(
+    record_event(
         suggestion,
         E.ATTACHMENT_ADDED,
         actor,
@@ -412,11 +254,11 @@ def suggestion_attach(*, suggestion, file, actor) -> SuggestionAttachment:
 def suggestion_attachment_remove(*, attachment, actor) -> None:
     """Remove an attachment until the suggestion is assigned; the file goes after the commit.
     Who: the lead deputy, or the office."""
-    suggestion = _lock_suggestion(attachment.suggestion_id)
-    workflow.check_suggestion(suggestion, Action.ATTACH, actor, _context(suggestion))
+    suggestion = lock_suggestion(attachment.suggestion_id)
+    workflow.check_suggestion(suggestion, Action.ATTACH, actor, context_for(suggestion))
     attachment = SuggestionAttachment.objects.get(pk=attachment.pk, suggestion=suggestion)
     storage, stored = attachment.file.storage, attachment.file.name
-    _event(
+    record_event(
         suggestion,
         E.ATTACHMENT_REMOVED,
         actor,
@@ -431,8 +273,8 @@ def suggestion_attachment_remove(*, attachment, actor) -> None:
 def suggestion_invite_cosigners(*, suggestion, mandates: Sequence, actor) -> list[SuggestionSigner]:
     """Invite co-signers (联名): active deputies of the same congress and term, not the lead, not
     already on the list. Each confirms or declines (DOMAIN §5.1). Who: the lead deputy."""
-    suggestion = _lock_suggestion(suggestion)
-    workflow.check_suggestion(suggestion, Action.INVITE_COSIGNERS, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion)
+    workflow.check_suggestion(suggestion, Action.INVITE_COSIGNERS, actor, context_for(suggestion))
     if not mandates:
         raise DomainError(_("请选择要邀请的联名代表。"), field="mandates")
     cosigners_check(
@@ -450,7 +292,7 @@ def suggestion_invite_cosigners(*, suggestion, mandates: Sequence, actor) -> lis
         for index, mandate in enumerate(mandates, start=1)
     ]
     SuggestionSigner.objects.bulk_create(invited)
-    _event(
+    record_event(
         suggestion,
         E.COSIGNERS_INVITED,
         actor,
@@ -460,8 +302,8 @@ def suggestion_invite_cosigners(*, suggestion, mandates: Sequence, actor) -> lis
             "names": [s.mandate.person.name for s in invited],
         },
     )
-    _notify(
-        _deputy_users(*(signer.mandate_id for signer in invited)),
+    notify(
+        deputy_users(*(signer.mandate_id for signer in invited)),
         kind="suggestion.cosigner_invited",
         title=_("{name}代表邀请您联名提出建议：{title}").format(
             name=suggestion.lead_mandate.person.name, title=suggestion.title
@@ -479,13 +321,15 @@ def _mark_submitted(suggestion: Suggestion, actor, *, from_status: str, reason="
     suggestion.submitted_at = now
     suggestion.review_reason = ""
     if suggestion.series == SuggestionSeries.BETWEEN_SESSIONS:
-        suggestion.assign_due, suggestion.needs_calendar = _deadline(
+        suggestion.assign_due, suggestion.needs_calendar = deadline_from(
             timezone.localdate(now), working_days=rules.assign_within_working_days
         )
     else:
         suggestion.assign_due, suggestion.needs_calendar = None, False
-    _save(suggestion, actor, ["status", "submitted_at", "review_reason", "assign_due", "needs_calendar"])
-    _event(
+    save_fields(
+        suggestion, actor, ["status", "submitted_at", "review_reason", "assign_due", "needs_calendar"]
+    )
+    record_event(
         suggestion,
         E.SUBMITTED,
         actor,
@@ -494,8 +338,8 @@ def _mark_submitted(suggestion: Suggestion, actor, *, from_status: str, reason="
         reason=reason,
         payload=payload,
     )
-    _notify(
-        _office_users(),
+    notify(
+        office_users(),
         kind="suggestion.submitted",
         title=_("新建议待审查：{title}").format(title=suggestion.title),
         suggestion=suggestion,
@@ -506,18 +350,18 @@ def _mark_submitted(suggestion: Suggestion, actor, *, from_status: str, reason="
 def suggestion_cosigner_respond(*, suggestion, actor, confirm: bool) -> SuggestionSigner:
     """A co-signer confirms or declines. When the lead has already submitted and this is the last
     answer awaited, the suggestion goes to review. Who: the invited deputy itself."""
-    suggestion = _lock_suggestion(suggestion)
-    transition = workflow.check_suggestion(suggestion, Action.RESPOND, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion)
+    transition = workflow.check_suggestion(suggestion, Action.RESPOND, actor, context_for(suggestion))
     signer = cosigner_respond(suggestion.signers.all(), actor=actor, confirm=confirm)
-    _event(
+    record_event(
         suggestion,
         E.COSIGNER_CONFIRMED if confirm else E.COSIGNER_DECLINED,
         actor,
         from_status=suggestion.status,
         payload={"mandate": signer.mandate_id, "name": signer.mandate.person.name},
     )
-    _notify(
-        _deputy_users(suggestion.lead_mandate_id),
+    notify(
+        deputy_users(suggestion.lead_mandate_id),
         kind="suggestion.cosigner_responded",
         title=(_("{name}代表已确认联名：{title}") if confirm else _("{name}代表谢绝联名：{title}")).format(
             name=signer.mandate.person.name, title=suggestion.title
@@ -539,16 +383,16 @@ def suggestion_submit(*, suggestion, actor, expected_version: int | None = None)
     """Submit the suggestion for review. While invited co-signers have not answered it waits for
     them (``awaiting_cosigners``); submitting again from there goes on with the confirmed ones and
     marks the others lapsed (DOMAIN §5.1). Who: the lead deputy, or the office."""
-    suggestion = _lock_suggestion(suggestion, expected_version=expected_version)
-    transition = workflow.check_suggestion(suggestion, Action.SUBMIT, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion, expected_version=expected_version)
+    transition = workflow.check_suggestion(suggestion, Action.SUBMIT, actor, context_for(suggestion))
     before = suggestion.status
     if transition.target == SuggestionStatus.AWAITING_COSIGNERS:
         suggestion.status = SuggestionStatus.AWAITING_COSIGNERS
-        _save(suggestion, actor, ["status"])
+        save_fields(suggestion, actor, ["status"])
         pending = list(
             suggestion.signers.filter(status=SignerStatus.INVITED).values_list("mandate_id", flat=True)
         )
-        _event(
+        record_event(
             suggestion,
             E.AWAITING_COSIGNERS,
             actor,
@@ -556,8 +400,8 @@ def suggestion_submit(*, suggestion, actor, expected_version: int | None = None)
             to_status=suggestion.status,
             payload={"pending": pending},
         )
-        _notify(
-            _deputy_users(*pending),
+        notify(
+            deputy_users(*pending),
             kind="suggestion.cosigner_awaited",
             title=_("请确认是否联名：{title}").format(title=suggestion.title),
             suggestion=suggestion,
@@ -578,16 +422,18 @@ def suggestion_withdraw(
     *, suggestion, actor, reason: str = "", expected_version: int | None = None
 ) -> Suggestion:
     """Withdraw the suggestion; possible until it is assigned (DOMAIN §5.1). Who: the lead deputy."""
-    suggestion = _lock_suggestion(suggestion, expected_version=expected_version)
-    workflow.check_suggestion(suggestion, Action.WITHDRAW, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion, expected_version=expected_version)
+    workflow.check_suggestion(suggestion, Action.WITHDRAW, actor, context_for(suggestion))
     before = suggestion.status
     suggestion.status = SuggestionStatus.WITHDRAWN
-    _save(suggestion, actor, ["status"])
-    _event(suggestion, E.WITHDRAWN, actor, from_status=before, to_status=suggestion.status, reason=reason)
-    _remind_cancel(suggestion, REMIND_ASSIGN)
+    save_fields(suggestion, actor, ["status"])
+    record_event(
+        suggestion, E.WITHDRAWN, actor, from_status=before, to_status=suggestion.status, reason=reason
+    )
+    remind_cancel(suggestion, REMIND_ASSIGN)
     if before != SuggestionStatus.DRAFT:
-        _notify(
-            _office_users(),
+        notify(
+            office_users(),
             kind="suggestion.withdrawn",
             title=_("代表已撤回建议：{title}").format(title=suggestion.title),
             suggestion=suggestion,
@@ -636,8 +482,8 @@ def suggestion_review(
     if decision not in REVIEW_ACTIONS:
         raise DomainError(_("请选择审查结果。"), field="decision")
     action, event_type = REVIEW_ACTIONS[decision]
-    suggestion = _lock_suggestion(suggestion, expected_version=expected_version)
-    workflow.check_suggestion(suggestion, action, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion, expected_version=expected_version)
+    workflow.check_suggestion(suggestion, action, actor, context_for(suggestion))
     before = suggestion.status
     reason = (reason or "").strip()
     fields = ["status", "review_reason"]
@@ -686,8 +532,8 @@ def suggestion_review(
         ReviewDecision.CONVERT_TO_LETTER: SuggestionStatus.CONVERTED_TO_LETTER,
     }[decision]
     suggestion.review_reason = reason
-    _save(suggestion, actor, fields)
-    _event(
+    save_fields(suggestion, actor, fields)
+    record_event(
         suggestion,
         event_type,
         actor,
@@ -697,9 +543,9 @@ def suggestion_review(
         payload=payload,
     )
     if decision != ReviewDecision.ACCEPT:
-        _remind_cancel(suggestion, REMIND_ASSIGN)
-    _notify(
-        _deputy_users(*_deputies_of(suggestion)),
+        remind_cancel(suggestion, REMIND_ASSIGN)
+    notify(
+        deputy_users(*deputies_of(suggestion)),
         kind=event_type,
         title=_("您的建议“{title}”：{outcome}").format(
             title=suggestion.title, outcome=SuggestionStatus(suggestion.status).label
@@ -761,83 +607,6 @@ def _check_plan(plan: AssignmentPlan) -> None:
             raise DomainError(_("承办单位“{unit}”已停用。").format(unit=unit.name))
 
 
-class _Deadlines:
-    """The deadlines of assignments made on one day, computed once per kind (bulk assignment)."""
-
-    def __init__(self, on: date):
-        self.on = on
-        self.cache: dict[tuple[int, int], tuple[date | None, bool]] = {}
-
-    def get(self, *, months: int = 0, working_days: int = 0) -> tuple[date | None, bool]:
-        key = (months, working_days)
-        if key not in self.cache:
-            self.cache[key] = _deadline(self.on, months=months, working_days=working_days)
-        return self.cache[key]
-
-
-def _build_assignment(
-    suggestion: Suggestion, unit, role: str, *, actor, deadlines: _Deadlines, rules, merge_group=None
-) -> Assignment:
-    """An (unsaved) assignment with its deadlines from the assignment date: the reply in 3 months
-    (6 when hard, Art. 51), the co-unit's input in 1 month, the objection window in N working days
-    (DOMAIN §5.3). A deadline the calendar cannot compute yet is left empty and flagged."""
-    reply_due, reply_flag = deadlines.get(months=rules.reply_months_for(is_hard=suggestion.is_hard))
-    objection_deadline, objection_flag = deadlines.get(working_days=rules.objection_working_days)
-    co_input_due, co_flag = (None, False)
-    if role == AssignmentRole.CO:
-        co_input_due, co_flag = deadlines.get(months=rules.co_input_months)
-    return Assignment(
-        suggestion=suggestion,
-        unit=unit,
-        role=role,
-        merge_group=merge_group,
-        status=AssignmentStatus.ASSIGNED,
-        assigned_on=deadlines.on,
-        assigned_by=actor,
-        reply_due=reply_due,
-        objection_deadline=objection_deadline,
-        co_input_due=co_input_due,
-        needs_calendar=reply_flag or objection_flag or co_flag,
-    )
-
-
-def _new_assignment(suggestion: Suggestion, unit, role: str, **kwargs) -> Assignment:
-    assignment = _build_assignment(suggestion, unit, role, **kwargs)
-    assignment._history_user = kwargs["actor"]
-    assignment.save()
-    return assignment
-
-
-def _schedule_assignment_reminders(assignment: Assignment, suggestion: Suggestion) -> None:
-    users = _unit_users(assignment.unit_id)
-    _remind(
-        assignment,
-        kind=REMIND_RECEIPT,
-        due_date=assignment.objection_deadline,
-        recipients=users,
-        title=REMINDER_TITLES[REMIND_RECEIPT].format(title=suggestion.title),
-        suggestion=suggestion,
-    )
-    if assignment.role == AssignmentRole.CO:
-        _remind(
-            assignment,
-            kind=REMIND_CO_INPUT,
-            due_date=assignment.co_input_due,
-            recipients=users,
-            title=REMINDER_TITLES[REMIND_CO_INPUT].format(title=suggestion.title),
-            suggestion=suggestion,
-        )
-    else:
-        _remind(
-            assignment,
-            kind=REMIND_REPLY,
-            due_date=assignment.reply_due,
-            recipients=users,
-            title=REMINDER_TITLES[REMIND_REPLY].format(title=suggestion.title),
-            suggestion=suggestion,
-        )
-
-
 def _check_merge_group(plan: AssignmentPlan) -> None:
     """并案: suggestions in a group are handled together, so they go to the same units."""
     if plan.merge_group is None:
@@ -856,7 +625,7 @@ def _check_merge_group(plan: AssignmentPlan) -> None:
 
 
 def _assign_plans(
-    plans: Sequence[AssignmentPlan], *, actor, deadlines: _Deadlines, rules_by_congress: dict
+    plans: Sequence[AssignmentPlan], *, actor, deadlines: Deadlines, rules_by_congress: dict
 ) -> list:
     """Write checked plans in a few bulk queries whatever their number (an assignment meeting hands
     out hundreds): the assignments with their row history, the suggestions' new status with theirs,
@@ -870,7 +639,7 @@ def _assign_plans(
         rules = rules_by_congress[suggestion.congress_id]
         built.append(
             [
-                _build_assignment(
+                build_assignment(
                     suggestion,
                     unit,
                     role,
@@ -917,8 +686,8 @@ def _assign_plans(
                             "assignment": a.pk,
                             "unit": a.unit.name,
                             "role": a.role,
-                            "reply_due": _iso(a.reply_due),
-                            "co_input_due": _iso(a.co_input_due),
+                            "reply_due": iso_date(a.reply_due),
+                            "co_input_due": iso_date(a.co_input_due),
                         }
                         for a in group
                     ],
@@ -931,14 +700,10 @@ def _assign_plans(
         batch_size=500,
     )
     for plan, group in zip(plans, groups, strict=True):
-        _remind_done(plan.suggestion, REMIND_ASSIGN)
+        remind_done(plan.suggestion, REMIND_ASSIGN)
         for assignment in group:
-            _schedule_assignment_reminders(assignment, plan.suggestion)
+            schedule_assignment_reminders(assignment, plan.suggestion)
     return [assignment for group in groups for assignment in group]
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 @transaction.atomic
@@ -956,11 +721,11 @@ def suggestion_assign(
 ) -> list[Assignment]:
     """Assign an accepted suggestion: to a lead unit with co-units (主办+协办), or split between
     units (分办), optionally merged with others (并案, ``merge_group``). Deadlines run from ``on``
-    (the assignment date, default today): see ``_new_assignment``. Who: the office."""
+    (the assignment date, default today): see ``new_assignment``. Who: the office."""
     on = on or timezone.localdate()
     _check_date_not_future(on, timezone.localdate(), _("交办日期不能晚于今天。"))
-    suggestion = _lock_suggestion(suggestion, expected_version=expected_version)
-    workflow.check_suggestion(suggestion, Action.ASSIGN, actor, _context(suggestion))
+    suggestion = lock_suggestion(suggestion, expected_version=expected_version)
+    workflow.check_suggestion(suggestion, Action.ASSIGN, actor, context_for(suggestion))
     plan = AssignmentPlan(
         suggestion=suggestion,
         lead=lead,
@@ -974,12 +739,12 @@ def suggestion_assign(
     assignments = _assign_plans(
         [plan],
         actor=actor,
-        deadlines=_Deadlines(on),
+        deadlines=Deadlines(on),
         rules_by_congress={suggestion.congress_id: rules_for(suggestion.congress_id)},
     )
     for assignment in assignments:
-        _notify(
-            _unit_users(assignment.unit_id),
+        notify(
+            unit_users(assignment.unit_id),
             kind="suggestion.assigned",
             title=_("新交办建议（{role}）：{title}").format(
                 role=assignment.get_role_display(), title=suggestion.title
@@ -1046,16 +811,16 @@ def suggestions_assign_bulk(
         )
 
     assignments = _assign_plans(
-        plans, actor=actor, deadlines=_Deadlines(on), rules_by_congress=rules_by_congress
+        plans, actor=actor, deadlines=Deadlines(on), rules_by_congress=rules_by_congress
     )
     # One notification per unit, not one per suggestion.
     counts: dict[int, int] = {}
     for assignment in assignments:
         counts[assignment.unit_id] = counts.get(assignment.unit_id, 0) + 1
     for unit_id, count in counts.items():
-        _after_commit(
+        after_commit(
             "notify",
-            recipients=_unit_users(unit_id),
+            recipients=unit_users(unit_id),
             kind="suggestion.assigned_bulk",
             title=str(_("您单位新交办建议{count}件，请及时签收。").format(count=count)),
             body="",
@@ -1071,14 +836,14 @@ def suggestions_assign_bulk(
 @transaction.atomic
 def assignment_acknowledge(*, assignment, actor) -> Assignment:
     """签收: the unit acknowledges receipt. Who: staff of the assigned unit."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    transition = workflow.check_assignment(assignment, Action.ACKNOWLEDGE, actor, _context(suggestion))
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
+    transition = workflow.check_assignment(assignment, Action.ACKNOWLEDGE, actor, context_for(suggestion))
     assignment.status = transition.target
     assignment.acknowledged_at = timezone.now()
-    _save(assignment, actor, ["status", "acknowledged_at"])
-    before, after = _roll_up(suggestion, actor)
-    _event(
+    save_fields(assignment, actor, ["status", "acknowledged_at"])
+    before, after = roll_up(suggestion, actor)
+    record_event(
         suggestion,
         E.ACKNOWLEDGED,
         actor,
@@ -1087,7 +852,7 @@ def assignment_acknowledge(*, assignment, actor) -> Assignment:
         assignment=assignment,
         payload={"unit": assignment.unit.name},
     )
-    _remind_done(assignment, REMIND_RECEIPT)
+    remind_done(assignment, REMIND_RECEIPT)
     return assignment
 
 
@@ -1096,10 +861,10 @@ def assignment_object(*, assignment, reason: str, actor, today: date | None = No
     """异议: the unit says the assignment is wrong, within the objection window (N working days from
     the assignment date, DOMAIN §5.3); after it the assignment stands. Staff decide
     (``objection_decide``). Who: staff of the assigned unit (a top-level assignment)."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
     transition = workflow.check_assignment(
-        assignment, Action.OBJECT, actor, _context(suggestion, today=today)
+        assignment, Action.OBJECT, actor, context_for(suggestion, today=today)
     )
     reason = (reason or "").strip()
     if not reason:
@@ -1108,9 +873,9 @@ def assignment_object(*, assignment, reason: str, actor, today: date | None = No
         assignment=assignment, reason=reason, raised_by=actor, status_before=assignment.status
     )
     assignment.status = transition.target
-    _save(assignment, actor, ["status"])
-    before, after = _roll_up(suggestion, actor)
-    _event(
+    save_fields(assignment, actor, ["status"])
+    before, after = roll_up(suggestion, actor)
+    record_event(
         suggestion,
         E.OBJECTED,
         actor,
@@ -1120,9 +885,9 @@ def assignment_object(*, assignment, reason: str, actor, today: date | None = No
         reason=reason,
         payload={"unit": assignment.unit.name, "objection": objection.pk},
     )
-    _remind_done(assignment, REMIND_RECEIPT)
-    _notify(
-        _office_users(),
+    remind_done(assignment, REMIND_RECEIPT)
+    notify(
+        office_users(),
         kind="suggestion.objected",
         title=_("{unit}对交办提出异议：{title}").format(unit=assignment.unit.name, title=suggestion.title),
         body=reason,
@@ -1140,15 +905,15 @@ def objection_decide(
     Rejected (with a note): the unit handles it as assigned. Who: the office."""
     on = on or timezone.localdate()
     _check_date_not_future(on, timezone.localdate(), _("交办日期不能晚于今天。"))
-    suggestion = _lock_suggestion(objection.assignment.suggestion_id)
-    assignment = _lock_assignment(objection.assignment_id, suggestion)
+    suggestion = lock_suggestion(objection.assignment.suggestion_id)
+    assignment = lock_assignment(objection.assignment_id, suggestion)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     action = Action.UPHOLD_OBJECTION if uphold else Action.REJECT_OBJECTION
     if not is_office(actor):
         raise ForbiddenError(workflow.OFFICE.refusal)
     if objection.status != ObjectionStatus.PENDING:
         raise DomainError(_("该异议已处理。"))
-    transition = workflow.check_assignment(assignment, action, actor, _context(suggestion))
+    transition = workflow.check_assignment(assignment, action, actor, context_for(suggestion))
     note = (note or "").strip()
     now = timezone.now()
     objection.decided_by, objection.decided_at, objection.decision_note = actor, now, note
@@ -1162,21 +927,21 @@ def objection_decide(
         if suggestion.assignments.filter(unit=new_unit).exclude(status=AssignmentStatus.CANCELLED).exists():
             raise DomainError(_("{unit}已承办该建议。").format(unit=new_unit.name), field="new_unit")
         assignment.status = transition.target
-        _save(assignment, actor, ["status"])
-        replacement = _new_assignment(
+        save_fields(assignment, actor, ["status"])
+        replacement = new_assignment(
             suggestion,
             new_unit,
             assignment.role,
             actor=actor,
-            deadlines=_Deadlines(on),
+            deadlines=Deadlines(on),
             rules=rules_for(suggestion.congress_id),
             merge_group=assignment.merge_group,
         )
         objection.status, objection.new_assignment = ObjectionStatus.UPHELD, replacement
-        _remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
-        _schedule_assignment_reminders(replacement, suggestion)
-        _notify(
-            _unit_users(new_unit.pk),
+        remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
+        schedule_assignment_reminders(replacement, suggestion)
+        notify(
+            unit_users(new_unit.pk),
             kind="suggestion.assigned",
             title=_("新交办建议（{role}）：{title}").format(
                 role=replacement.get_role_display(), title=suggestion.title
@@ -1190,14 +955,14 @@ def objection_decide(
         assignment.status = transition.target
         # Objecting shows the unit received it.
         assignment.acknowledged_at = assignment.acknowledged_at or objection.created_at
-        _save(assignment, actor, ["status", "acknowledged_at"])
+        save_fields(assignment, actor, ["status", "acknowledged_at"])
         objection.status = ObjectionStatus.REJECTED
         payload = {"unit": assignment.unit.name}
     objection.save(
         update_fields=["status", "decided_by", "decided_at", "decision_note", "new_assignment", "updated_at"]
     )
-    before, after = _roll_up(suggestion, actor)
-    _event(
+    before, after = roll_up(suggestion, actor)
+    record_event(
         suggestion,
         E.OBJECTION_UPHELD if uphold else E.OBJECTION_REJECTED,
         actor,
@@ -1207,8 +972,8 @@ def objection_decide(
         reason=note,
         payload=payload,
     )
-    _notify(
-        _unit_users(assignment.unit_id),
+    notify(
+        unit_users(assignment.unit_id),
         kind="suggestion.objection_decided",
         title=(
             _("您单位的交办异议成立：{title}")
@@ -1228,9 +993,9 @@ def assignment_reassign(*, assignment, sub_unit, actor, on: date | None = None) 
     (the statutory time runs from the first assignment). Who: staff of the assigned unit."""
     on = on or timezone.localdate()
     _check_date_not_future(on, timezone.localdate(), _("转办日期不能晚于今天。"))
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    transition = workflow.check_assignment(assignment, Action.REASSIGN, actor, _context(suggestion))
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
+    transition = workflow.check_assignment(assignment, Action.REASSIGN, actor, context_for(suggestion))
     if sub_unit.parent_id != assignment.unit_id:
         raise DomainError(_("只能转办给本单位的下级单位。"), field="sub_unit")
     if not sub_unit.is_active:
@@ -1239,7 +1004,7 @@ def assignment_reassign(*, assignment, sub_unit, actor, on: date | None = None) 
         raise DomainError(_("{unit}已承办该建议。").format(unit=sub_unit.name), field="sub_unit")
     assignment.status = transition.target
     assignment.acknowledged_at = assignment.acknowledged_at or timezone.now()
-    _save(assignment, actor, ["status", "acknowledged_at"])
+    save_fields(assignment, actor, ["status", "acknowledged_at"])
     child = Assignment(
         suggestion=suggestion,
         unit=sub_unit,
@@ -1255,8 +1020,8 @@ def assignment_reassign(*, assignment, sub_unit, actor, on: date | None = None) 
     )
     child._history_user = actor
     child.save()
-    before, after = _roll_up(suggestion, actor)
-    _event(
+    before, after = roll_up(suggestion, actor)
+    record_event(
         suggestion,
         E.REASSIGNED,
         actor,
@@ -1265,10 +1030,10 @@ def assignment_reassign(*, assignment, sub_unit, actor, on: date | None = None) 
         assignment=child,
         payload={"from_unit": assignment.unit.name, "unit": sub_unit.name, "parent": assignment.pk},
     )
-    _remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
-    _schedule_assignment_reminders(child, suggestion)
-    _notify(
-        _unit_users(sub_unit.pk),
+    remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
+    schedule_assignment_reminders(child, suggestion)
+    notify(
+        unit_users(sub_unit.pk),
         kind="suggestion.assigned",
         title=_("{unit}转办建议：{title}").format(unit=assignment.unit.name, title=suggestion.title),
         suggestion=suggestion,
@@ -1280,17 +1045,17 @@ def assignment_reassign(*, assignment, sub_unit, actor, on: date | None = None) 
 def assignment_input_submit(*, assignment, text: str, actor) -> Assignment:
     """A co-unit's written input to the lead unit (DOMAIN §5.3: within one month).
     Who: staff of the co-unit."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    transition = workflow.check_assignment(assignment, Action.SUBMIT_INPUT, actor, _context(suggestion))
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
+    transition = workflow.check_assignment(assignment, Action.SUBMIT_INPUT, actor, context_for(suggestion))
     text = (text or "").strip()
     if not text:
         raise DomainError(_("请填写协办意见。"), field="text")
     assignment.status = transition.target
     assignment.input_text = text
     assignment.input_submitted_at = timezone.now()
-    _save(assignment, actor, ["status", "input_text", "input_submitted_at"])
-    _event(
+    save_fields(assignment, actor, ["status", "input_text", "input_submitted_at"])
+    record_event(
         suggestion,
         E.INPUT_SUBMITTED,
         actor,
@@ -1298,14 +1063,14 @@ def assignment_input_submit(*, assignment, text: str, actor) -> Assignment:
         assignment=assignment,
         payload={"unit": assignment.unit.name},
     )
-    _remind_done(assignment, REMIND_CO_INPUT)
+    remind_done(assignment, REMIND_CO_INPUT)
     lead_units = [
         a.unit_id
         for a in workflow.replying_assignments(suggestion.assignments.all())
         if a.role == AssignmentRole.LEAD
     ]
-    _notify(
-        _unit_users(*lead_units),
+    notify(
+        unit_users(*lead_units),
         kind="suggestion.co_input",
         title=_("{unit}已提交协办意见：{title}").format(unit=assignment.unit.name, title=suggestion.title),
         suggestion=suggestion,
@@ -1314,7 +1079,7 @@ def assignment_input_submit(*, assignment, text: str, actor) -> Assignment:
 
 
 def _check_deputy_of(suggestion: Suggestion, mandate) -> None:
-    if mandate.pk not in _deputies_of(suggestion):
+    if mandate.pk not in deputies_of(suggestion):
         raise DomainError(_("只能记录与本建议领衔代表或联名代表的沟通。"), field="deputy")
 
 
@@ -1332,9 +1097,9 @@ def contact_log(
 ) -> Contact:
     """Log a contact with the deputy (Art. 51: before, during and after handling).
     Who: staff of the assigned unit, after receipt."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    ctx = _context(suggestion, today=today)
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
+    ctx = context_for(suggestion, today=today)
     workflow.check_assignment(assignment, Action.LOG_CONTACT, actor, ctx)
     if stage not in ContactStage.values:
         raise DomainError(_("请选择沟通环节（办前、办中、办后）。"), field="stage")
@@ -1354,7 +1119,7 @@ def contact_log(
         recorded_by=actor,
     )
     # The note may name people and numbers: it stays out of the event.
-    _event(
+    record_event(
         suggestion,
         E.CONTACT_LOGGED,
         actor,
@@ -1377,9 +1142,9 @@ def commitment_record(
 ) -> Commitment:
     """Record a promise made while handling (承诺事项), with the date it is due; it is tracked until
     kept (DOMAIN §5.4, §5.9). Who: staff of the assigned unit, after receipt."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    ctx = _context(suggestion, today=today)
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
+    ctx = context_for(suggestion, today=today)
     workflow.check_assignment(assignment, Action.RECORD_COMMITMENT, actor, ctx)
     text = (text or "").strip()
     if not text:
@@ -1396,7 +1161,7 @@ def commitment_record(
     )
     commitment._history_user = actor
     commitment.save()
-    _event(
+    record_event(
         suggestion,
         E.COMMITMENT_RECORDED,
         actor,
@@ -1404,11 +1169,11 @@ def commitment_record(
         assignment=assignment,
         payload={"unit": assignment.unit.name, "commitment": commitment.pk, "due_date": due_date.isoformat()},
     )
-    _remind(
+    remind(
         commitment,
         kind=REMIND_COMMITMENT,
         due_date=due_date,
-        recipients=_unit_users(assignment.unit_id),
+        recipients=unit_users(assignment.unit_id),
         title=_("承诺事项即将到期：{title}").format(title=suggestion.title),
         suggestion=suggestion,
     )
@@ -1419,9 +1184,9 @@ def commitment_record(
 def commitment_keep(*, commitment, evidence: str, actor) -> Commitment:
     """Mark a promise kept, with how (DOMAIN §5.9: promises are tracked to fulfilment, also after
     the suggestion is closed). Who: staff of the unit that made it, or the office."""
-    suggestion = _lock_suggestion(commitment.suggestion_id)
-    assignment = _lock_assignment(commitment.assignment_id, suggestion)
-    workflow.check_assignment(assignment, Action.KEEP_COMMITMENT, actor, _context(suggestion))
+    suggestion = lock_suggestion(commitment.suggestion_id)
+    assignment = lock_assignment(commitment.assignment_id, suggestion)
+    workflow.check_assignment(assignment, Action.KEEP_COMMITMENT, actor, context_for(suggestion))
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status == CommitmentStatus.KEPT:
         raise DomainError(_("该承诺事项已兑现。"))
@@ -1431,8 +1196,8 @@ def commitment_keep(*, commitment, evidence: str, actor) -> Commitment:
     commitment.status = CommitmentStatus.KEPT
     commitment.kept_at = timezone.now()
     commitment.evidence = evidence
-    _save(commitment, actor, ["status", "kept_at", "evidence"])
-    _event(
+    save_fields(commitment, actor, ["status", "kept_at", "evidence"])
+    record_event(
         suggestion,
         E.COMMITMENT_KEPT,
         actor,
@@ -1440,9 +1205,9 @@ def commitment_keep(*, commitment, evidence: str, actor) -> Commitment:
         assignment=assignment,
         payload={"unit": assignment.unit.name, "commitment": commitment.pk},
     )
-    _remind_done(commitment, REMIND_COMMITMENT)
-    _notify(
-        _deputy_users(*_deputies_of(suggestion)),
+    remind_done(commitment, REMIND_COMMITMENT)
+    notify(
+        deputy_users(*deputies_of(suggestion)),
         kind="suggestion.commitment_kept",
         title=_("{unit}已兑现承诺事项：{title}").format(unit=assignment.unit.name, title=suggestion.title),
         suggestion=suggestion,
@@ -1478,7 +1243,7 @@ def _generate_recipients(reply: Reply, suggestion: Suggestion) -> list[ReplyReci
     return ReplyRecipient.objects.bulk_create(
         [
             ReplyRecipient(reply=reply, mandate_id=mandate_id, is_lead=mandate_id == lead)
-            for mandate_id in _deputies_of(suggestion)
+            for mandate_id in deputies_of(suggestion)
         ]
     )
 
@@ -1502,8 +1267,8 @@ def _release(
     now = timezone.now()
     reply.status = ReplyStatus.RELEASED
     reply.released_at = now
-    _save(reply, actor, ["status", "released_at", "reviewed_by", "reviewed_at"])
-    due, flagged = _deadline(timezone.localdate(now), working_days=rules.evaluation_working_days)
+    save_fields(reply, actor, ["status", "released_at", "reviewed_by", "reviewed_at"])
+    due, flagged = deadline_from(timezone.localdate(now), working_days=rules.evaluation_working_days)
     recipients = list(reply.recipients.all())
     for recipient in recipients:
         recipient.evaluation_due, recipient.needs_calendar = due, flagged
@@ -1511,8 +1276,8 @@ def _release(
     follow_up = _follow_up_required(suggestion, rules)
     if follow_up != suggestion.follow_up_required:
         suggestion.follow_up_required = follow_up
-        _save(suggestion, actor, ["follow_up_required"])
-    _event(
+        save_fields(suggestion, actor, ["follow_up_required"])
+    record_event(
         suggestion,
         E.REPLY_RELEASED,
         actor,
@@ -1523,20 +1288,20 @@ def _release(
             "unit": assignment.unit.name,
             "reply": reply.pk,
             "result_class": reply.result_class,
-            "evaluation_due": _iso(due),
+            "evaluation_due": iso_date(due),
         },
     )
     for recipient in recipients:
-        _remind(
+        remind(
             recipient,
             kind=REMIND_EVALUATION,
             due_date=due,
-            recipients=_deputy_users(recipient.mandate_id),
+            recipients=deputy_users(recipient.mandate_id),
             title=REMINDER_TITLES[REMIND_EVALUATION].format(title=suggestion.title),
             suggestion=suggestion,
         )
-    _notify(
-        _deputy_users(*(recipient.mandate_id for recipient in recipients)),
+    notify(
+        deputy_users(*(recipient.mandate_id for recipient in recipients)),
         kind="suggestion.replied",
         title=_("{unit}已答复您的建议：{title}").format(unit=assignment.unit.name, title=suggestion.title),
         suggestion=suggestion,
@@ -1606,9 +1371,9 @@ def reply_draft(
     """Write or revise the unit's reply before submitting it: text, result class from the
     congress's scheme, the head who signs, the sealed letter as PDF. A returned reply is revised
     here too. Who: staff of a lead or split unit, after receipt."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    ctx = _context(suggestion)
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
+    ctx = context_for(suggestion)
     workflow.check_assignment(assignment, Action.DRAFT_REPLY, actor, ctx)
     return _write_draft(
         assignment,
@@ -1687,7 +1452,7 @@ def reply_draft_merged(
     Who: staff of a lead or split unit, after receipt."""
     first = Assignment.objects.select_related("suggestion").get(pk=getattr(assignment, "pk", assignment))
     # Refused as drafting it alone would be (role, scope, state) before asking about the group.
-    workflow.check_assignment(first, Action.DRAFT_REPLY, actor, _context(first.suggestion))
+    workflow.check_assignment(first, Action.DRAFT_REPLY, actor, context_for(first.suggestion))
     if first.merge_group is None:
         raise DomainError(_("该建议不是并案办理，请直接起草答复。"))
     # The group's suggestions are locked first, in one order: two merged drafts on the same group
@@ -1710,9 +1475,9 @@ def reply_draft_merged(
     targets, skipped = merged_draft_targets(assignment=reply.assignment, actor=actor)
     replies = [reply]
     for target in targets:
-        suggestion = _lock_suggestion(target.suggestion_id)
-        other = _lock_assignment(target, suggestion)
-        ctx = _context(suggestion)
+        suggestion = lock_suggestion(target.suggestion_id)
+        other = lock_assignment(target, suggestion)
+        ctx = context_for(suggestion)
         workflow.check_assignment(other, Action.DRAFT_REPLY, actor, ctx)
         replies.append(
             _write_draft(
@@ -1733,9 +1498,9 @@ def reply_submit(*, reply, actor) -> Reply:
     """Submit the reply: complete (text, class, signer, letter), one recipient per deputy generated.
     With the second review on it waits for staff; with it off it is released at once.
     Who: staff of the replying unit."""
-    suggestion = _lock_suggestion(reply.assignment.suggestion_id)
-    assignment = _lock_assignment(reply.assignment_id, suggestion)
-    ctx = _context(suggestion)
+    suggestion = lock_suggestion(reply.assignment.suggestion_id)
+    assignment = lock_assignment(reply.assignment_id, suggestion)
+    ctx = context_for(suggestion)
     transition = workflow.check_assignment(assignment, Action.SUBMIT_REPLY, actor, ctx)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.status not in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
@@ -1744,12 +1509,12 @@ def reply_submit(*, reply, actor) -> Reply:
     reply.status = ReplyStatus.SUBMITTED
     reply.submitted_at = timezone.now()
     reply.return_reason = ""
-    _save(reply, actor, ["status", "submitted_at", "return_reason"])
+    save_fields(reply, actor, ["status", "submitted_at", "return_reason"])
     _generate_recipients(reply, suggestion)
     assignment.status = transition.target
-    _save(assignment, actor, ["status"])
-    before, after = _roll_up(suggestion, actor)
-    _event(
+    save_fields(assignment, actor, ["status"])
+    before, after = roll_up(suggestion, actor)
+    record_event(
         suggestion,
         E.REPLY_SUBMITTED,
         actor,
@@ -1763,12 +1528,12 @@ def reply_submit(*, reply, actor) -> Reply:
             "kind": reply.kind,
         },
     )
-    _remind_done(assignment, REMIND_REPLY, REMIND_REHANDLING)
+    remind_done(assignment, REMIND_REPLY, REMIND_REHANDLING)
     if transition.target == AssignmentStatus.REPLIED:
         _release(reply, assignment, suggestion, actor, ctx.rules, from_status=after)
     else:
-        _notify(
-            _office_users(),
+        notify(
+            office_users(),
             kind="suggestion.reply_submitted",
             title=_("答复待审核：{unit}，{title}").format(unit=assignment.unit.name, title=suggestion.title),
             suggestion=suggestion,
@@ -1781,9 +1546,9 @@ def reply_review(*, reply, actor, release: bool, reason: str = "") -> Reply:
     """The second review (二审) of a submitted reply: release it to the deputies, or return it to the
     unit with a reason (no contact with the deputy, a class that does not match the text, …).
     Who: the office."""
-    suggestion = _lock_suggestion(reply.assignment.suggestion_id)
-    assignment = _lock_assignment(reply.assignment_id, suggestion)
-    ctx = _context(suggestion)
+    suggestion = lock_suggestion(reply.assignment.suggestion_id)
+    assignment = lock_assignment(reply.assignment_id, suggestion)
+    ctx = context_for(suggestion)
     action = Action.RELEASE_REPLY if release else Action.RETURN_REPLY
     transition = workflow.check_assignment(assignment, action, actor, ctx)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
@@ -1793,8 +1558,8 @@ def reply_review(*, reply, actor, release: bool, reason: str = "") -> Reply:
     reply.reviewed_by, reply.reviewed_at = actor, timezone.now()
     if release:
         assignment.status = transition.target
-        _save(assignment, actor, ["status"])
-        before, _after = _roll_up(suggestion, actor)
+        save_fields(assignment, actor, ["status"])
+        before, _after = roll_up(suggestion, actor)
         _release(reply, assignment, suggestion, actor, ctx.rules, from_status=before)
     else:
         if not reason:
@@ -1803,11 +1568,11 @@ def reply_review(*, reply, actor, release: bool, reason: str = "") -> Reply:
             )
         reply.status = ReplyStatus.RETURNED
         reply.return_reason = reason
-        _save(reply, actor, ["status", "return_reason", "reviewed_by", "reviewed_at"])
+        save_fields(reply, actor, ["status", "return_reason", "reviewed_by", "reviewed_at"])
         assignment.status = transition.target
-        _save(assignment, actor, ["status"])
-        before, after = _roll_up(suggestion, actor)
-        _event(
+        save_fields(assignment, actor, ["status"])
+        before, after = roll_up(suggestion, actor)
+        record_event(
             suggestion,
             E.REPLY_RETURNED,
             actor,
@@ -1817,8 +1582,8 @@ def reply_review(*, reply, actor, release: bool, reason: str = "") -> Reply:
             reason=reason,
             payload={"unit": assignment.unit.name, "reply": reply.pk},
         )
-        _notify(
-            _unit_users(assignment.unit_id),
+        notify(
+            unit_users(assignment.unit_id),
             kind="suggestion.reply_returned",
             title=_("答复被退回，请修改后重新提交：{title}").format(title=suggestion.title),
             body=reason,
@@ -1850,9 +1615,9 @@ def reply_evaluate(
         actor.is_authenticated and actor.role == Role.DEPUTY and recipient.mandate.person.user_id == actor.pk
     ):
         raise ForbiddenError(_("只能评价答复给您本人的答复。"))
-    suggestion = _lock_suggestion(recipient.reply.assignment.suggestion_id)
-    assignment = _lock_assignment(recipient.reply.assignment_id, suggestion)
-    ctx = _context(suggestion, today=today, satisfaction=satisfaction)
+    suggestion = lock_suggestion(recipient.reply.assignment.suggestion_id)
+    assignment = lock_assignment(recipient.reply.assignment_id, suggestion)
+    ctx = context_for(suggestion, today=today, satisfaction=satisfaction)
     recipient = (
         ReplyRecipient.objects.select_for_update(of=("self",)).select_related("reply").get(pk=recipient.pk)
     )
@@ -1884,9 +1649,9 @@ def reply_evaluate(
         evaluated_at=timezone.now(),
         evaluated_by=actor,
     )
-    _remind_done(recipient, REMIND_EVALUATION)
+    remind_done(recipient, REMIND_EVALUATION)
     from_status = suggestion.status
-    _event(
+    record_event(
         suggestion,
         E.REPLY_EVALUATED,
         actor,
@@ -1904,7 +1669,7 @@ def reply_evaluate(
         _start_rehandling(assignment, suggestion, actor, ctx, comment=evaluation.comment)
         # The reply is being replaced: its other recipients are no longer asked to rate it.
         for other in recipient.reply.recipients.filter(evaluation__isnull=True).exclude(pk=recipient.pk):
-            _remind_cancel(other, REMIND_EVALUATION)
+            remind_cancel(other, REMIND_EVALUATION)
     return evaluation
 
 
@@ -1915,7 +1680,7 @@ def _start_rehandling(
     the unit has been rated 不满意 the configured number of times on this suggestion."""
     rules = ctx.rules
     assignment.status = AssignmentStatus.REHANDLING
-    assignment.rehandling_due, flagged = _deadline(ctx.today, months=rules.rehandling_months)
+    assignment.rehandling_due, flagged = deadline_from(ctx.today, months=rules.rehandling_months)
     assignment.needs_calendar = assignment.needs_calendar or flagged
     assignment.dissatisfied_count += 1
     fields = ["status", "rehandling_due", "needs_calendar", "dissatisfied_count"]
@@ -1925,9 +1690,9 @@ def _start_rehandling(
     if escalate:
         assignment.is_escalated = True
         fields.append("is_escalated")
-    _save(assignment, actor, fields)
-    before, after = _roll_up(suggestion, actor)
-    _event(
+    save_fields(assignment, actor, fields)
+    before, after = roll_up(suggestion, actor)
+    record_event(
         suggestion,
         E.REHANDLING,
         actor,
@@ -1937,27 +1702,27 @@ def _start_rehandling(
         reason=comment,
         payload={
             "unit": assignment.unit.name,
-            "rehandling_due": _iso(assignment.rehandling_due),
+            "rehandling_due": iso_date(assignment.rehandling_due),
             "dissatisfied_count": assignment.dissatisfied_count,
         },
     )
-    _remind(
+    remind(
         assignment,
         kind=REMIND_REHANDLING,
         due_date=assignment.rehandling_due,
-        recipients=_unit_users(assignment.unit_id),
+        recipients=unit_users(assignment.unit_id),
         title=REMINDER_TITLES[REMIND_REHANDLING].format(title=suggestion.title),
         suggestion=suggestion,
     )
-    _notify(
-        _unit_users(assignment.unit_id),
+    notify(
+        unit_users(assignment.unit_id),
         kind="suggestion.rehandling",
         title=_("代表对答复不满意，请重新办理：{title}").format(title=suggestion.title),
         body=comment,
         suggestion=suggestion,
     )
     if escalate:
-        _event(
+        record_event(
             suggestion,
             E.ESCALATED,
             actor,
@@ -1965,8 +1730,8 @@ def _start_rehandling(
             assignment=assignment,
             payload={"unit": assignment.unit.name, "dissatisfied_count": assignment.dissatisfied_count},
         )
-        _notify(
-            _office_users(),
+        notify(
+            office_users(),
             kind="suggestion.escalated",
             title=_("{unit}两次被评为不满意，请督办：{title}").format(
                 unit=assignment.unit.name, title=suggestion.title
@@ -1985,19 +1750,19 @@ def suggestion_close(
     """办结: every deputy rated the latest replies 满意 or 基本满意 (or let the evaluation window pass).
     A B or C answer keeps ``follow_up_required`` until a follow-up reply; open promises stay tracked.
     Who: the office."""
-    suggestion = _lock_suggestion(suggestion, expected_version=expected_version)
-    workflow.check_suggestion(suggestion, Action.CLOSE, actor, _context(suggestion, today=today))
+    suggestion = lock_suggestion(suggestion, expected_version=expected_version)
+    workflow.check_suggestion(suggestion, Action.CLOSE, actor, context_for(suggestion, today=today))
     before = suggestion.status
     suggestion.status = SuggestionStatus.CLOSED
     suggestion.closed_at = timezone.now()
-    _save(suggestion, actor, ["status", "closed_at"])
+    save_fields(suggestion, actor, ["status", "closed_at"])
     # Nothing is owed on a closed suggestion but its promises (still tracked) and follow-ups.
     for assignment in suggestion.assignments.all():
-        _remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
+        remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
         for recipient in ReplyRecipient.objects.filter(reply__assignment=assignment, evaluation__isnull=True):
-            _remind_cancel(recipient, REMIND_EVALUATION)
+            remind_cancel(recipient, REMIND_EVALUATION)
     open_commitments = suggestion.commitments.filter(status=CommitmentStatus.OPEN).count()
-    _event(
+    record_event(
         suggestion,
         E.CLOSED,
         actor,
@@ -2005,8 +1770,8 @@ def suggestion_close(
         to_status=suggestion.status,
         payload={"follow_up_required": suggestion.follow_up_required, "open_commitments": open_commitments},
     )
-    _notify(
-        _deputy_users(*_deputies_of(suggestion)),
+    notify(
+        deputy_users(*deputies_of(suggestion)),
         kind="suggestion.closed",
         title=_("您的建议已办结：{title}").format(title=suggestion.title),
         suggestion=suggestion,
@@ -2021,9 +1786,9 @@ def suggestion_follow_up_reply(
     """A follow-up reply (跟踪答复) once a B or C matter is solved, also after closing. It goes to the
     deputies directly, for their information (no second review, no evaluation); a class that needs
     no further follow-up clears ``follow_up_required``. Who: staff of the replying unit."""
-    suggestion = _lock_suggestion(assignment.suggestion_id)
-    assignment = _lock_assignment(assignment, suggestion)
-    ctx = _context(suggestion)
+    suggestion = lock_suggestion(assignment.suggestion_id)
+    assignment = lock_assignment(assignment, suggestion)
+    ctx = context_for(suggestion)
     workflow.check_assignment(assignment, Action.FOLLOW_UP_REPLY, actor, ctx)
     now = timezone.now()
     reply = Reply(
@@ -2045,8 +1810,8 @@ def suggestion_follow_up_reply(
     reply.save()
     recipients = _generate_recipients(reply, suggestion)
     suggestion.follow_up_required = _follow_up_required(suggestion, ctx.rules)
-    _save(suggestion, actor, ["follow_up_required"])
-    _event(
+    save_fields(suggestion, actor, ["follow_up_required"])
+    record_event(
         suggestion,
         E.FOLLOW_UP_REPLIED,
         actor,
@@ -2059,8 +1824,8 @@ def suggestion_follow_up_reply(
             "follow_up_required": suggestion.follow_up_required,
         },
     )
-    _notify(
-        _deputy_users(*(recipient.mandate_id for recipient in recipients)),
+    notify(
+        deputy_users(*(recipient.mandate_id for recipient in recipients)),
         kind="suggestion.follow_up",
         title=_("{unit}跟踪答复您的建议：{title}").format(unit=assignment.unit.name, title=suggestion.title),
         suggestion=suggestion,

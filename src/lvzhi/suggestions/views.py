@@ -38,9 +38,8 @@ from lvzhi.accounts.roles import is_office, may_work_on_assignments
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
 from lvzhi.organizations.models import ExpertiseField, HandlingUnit
-from lvzhi.supervision.selectors import supervision_for_suggestion
 
-from . import forms, selectors, services, tables, workflow
+from . import extensions, forms, selectors, services, tables, workflow
 from .choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -77,6 +76,7 @@ SORTABLE_COLUMNS = [
     ("lead_deputy", gettext_lazy("领衔代表")),
 ]
 # Choice filters shown on the list pages as selects (the rest are text or date inputs).
+# Shown as single selects; a filter another app registers (``supervision``) shows when present.
 LIST_SELECTS = ("status", "series", "session", "field", "unit", "is_hard", "supervision")
 WORK_SELECTS = ("status", "role", "overdue", "needs_calendar")
 
@@ -171,7 +171,7 @@ def suggestion_list_view(request):
     _with_empty_choice(filterset.form["status"])
     context = {
         "filter": filterset,
-        "select_fields": [filterset.form[name] for name in LIST_SELECTS],
+        "select_fields": [filterset.form[name] for name in LIST_SELECTS if name in filterset.filters],
         "page": page,
         "rows": tables.suggestion_rows(page.object_list),
         "ordering": request.GET.get("ordering", ""),
@@ -1252,8 +1252,8 @@ def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int 
         "merged": [(other, tables.STATUS_BADGES.get(other.status, "")) for other in merged],
         "merged_hidden": merged_hidden,
         "is_merged": bool(merged or merged_hidden),
-        # 督办情况: key/counterpart/follow-up items, supervision months, re-assignment meetings.
-        "supervision_panel": supervision_for_suggestion(suggestion, user),
+        # Panels other apps add (e.g. 督办情况 from lvzhi.supervision): ``extensions``.
+        "panels_from_apps": extensions.detail_panels(suggestion, user),
         "signers": suggestion.signers.all(),
         "attachments": suggestion.attachments.all(),
         "panels": _assignment_panels(user, suggestion, rules, today),

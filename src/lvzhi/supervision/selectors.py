@@ -25,7 +25,7 @@ from lvzhi.suggestions.choices import (
 from lvzhi.suggestions.models import Assignment, Evaluation, Reply, Suggestion, SuggestionEvent
 from lvzhi.suggestions.selectors import suggestions_visible_to
 
-from .choices import SupervisionStatus
+from .choices import SupervisionKind, SupervisionStatus
 from .models import (
     CampaignSuggestion,
     DissatisfiedMeeting,
@@ -398,3 +398,20 @@ def meeting_reassignments(meeting: DissatisfiedMeeting) -> list[MeetingReassignm
         )
     )
     return records
+
+
+def key_items_of_year(congress, year: int) -> list[SupervisionItem]:
+    """The key-supervised items (重点督办) of ``congress``'s ``year``, for the handling report."""
+    return list(
+        SupervisionItem.objects.filter(kind=SupervisionKind.KEY, year=year, suggestion__congress=congress)
+        .select_related("suggestion", "leader", "committee")
+        .order_by("suggestion__number", "id")
+    )
+
+
+def filter_suggestions_by_kind(queryset, name, value):
+    """The suggestion list's ``supervision`` filter: suggestions under that kind of supervision
+    (DOMAIN §5.8), any year."""
+    if not value:
+        return queryset
+    return queryset.filter(pk__in=SupervisionItem.objects.filter(kind=value).values("suggestion_id"))

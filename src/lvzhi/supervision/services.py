@@ -26,30 +26,26 @@ from django.utils.translation import gettext_lazy as _
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
+from lvzhi.core.models import save_fields
 from lvzhi.organizations.models import Congress
 from lvzhi.suggestions import workflow as suggestion_workflow
 from lvzhi.suggestions.choices import AssignmentStatus, SuggestionStatus
 from lvzhi.suggestions.choices import SuggestionEventType as E
+from lvzhi.suggestions.handling import (
+    Deadlines,
+    after_commit,
+    assignment_replace,
+    deadline_from,
+    iso_date,
+    lock_suggestion,
+    record_event,
+    rehandling_extend,
+    roll_up,
+    unit_users,
+)
 from lvzhi.suggestions.models import Assignment, Suggestion
 from lvzhi.suggestions.rules import rules_for
 from lvzhi.suggestions.selectors import suggestions_visible_to
-from lvzhi.suggestions.services import (
-    ASSIGNMENT_REMINDERS,
-    REMIND_REHANDLING,
-    _after_commit,
-    _build_assignment,
-    _deadline,
-    _Deadlines,
-    _event,
-    _iso,
-    _lock_suggestion,
-    _remind,
-    _remind_cancel,
-    _roll_up,
-    _save,
-    _schedule_assignment_reminders,
-    _unit_users,
-)
 
 from . import workflow
 from .choices import ActivityKind, MeetingDecision, SupervisionKind, SupervisionStatus
@@ -86,7 +82,7 @@ WORK_LINK = "/suggestions/work/"
 def _notify(recipients: Callable[[], list], *, kind: str, title, link: str, target, body="") -> None:
     """Tell users something once the transaction has committed (robust: a failing notification
     never undoes the action)."""
-    _after_commit(
+    after_commit(
         "notify", recipients=recipients, kind=kind, title=str(title), body=str(body), link=link, target=target
     )
 
@@ -136,7 +132,7 @@ def _lock_item(item, *, expected_version: int | None = None) -> tuple[Suggestion
     """Lock the item's suggestion (every action on a suggestion takes that lock first), then the
     item. A stale ``expected_version`` (the page or API read an older state) is a conflict."""
     pk = getattr(item, "pk", item)
-    suggestion = _lock_suggestion(SupervisionItem.objects.values_list("suggestion_id", flat=True).get(pk=pk))
+    suggestion = lock_suggestion(SupervisionItem.objects.values_list("suggestion_id", flat=True).get(pk=pk))
     locked = SupervisionItem.objects.select_for_update(of=("self",)).get(pk=pk)
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError(_("该督办事项已被他人修改，请刷新页面后重试。"))
@@ -250,7 +246,7 @@ def supervision_start(
     _check_may_start(actor, kind)
     year = _check_year(year)
     _check_not_future(decided_on, _("决定日期不能晚于今天。"), "decided_on")
-    suggestion = _lock_suggestion(suggestion)
+    suggestion = lock_suggestion(suggestion)
     _check_supervisable(suggestion)
     committee = _committee_for(actor, committee, suggestion)
     team_members = _team(team_members, leader)
@@ -279,7 +275,7 @@ def supervision_start(
     item._history_user = actor
     item.save()
     item.team_members.set(team_members)
-    _event(
+    record_event(
         suggestion,
         E.SUPERVISION_STARTED,
         actor,
@@ -316,7 +312,7 @@ def supervision_start(
         target=item,
     )
     _notify(
-        _unit_users(*_open_unit_ids([suggestion.pk])[suggestion.pk]),
+        unit_users(*_open_unit_ids([suggestion.pk])[suggestion.pk]),
         kind="supervision.started",
         title=_("您单位承办的建议已列为{year}年度{kind}：{title}").format(
             year=year, kind=label, title=suggestion.title
@@ -369,9 +365,9 @@ def supervision_update(*, item, expected_version: int, changes: dict, actor) -> 
         setattr(item, name, changes[name])
     if team_changed:
         item.team_members.set(team_members)
-    _save(item, actor, sorted(scalar))
+    save_fields(item, actor, sorted(scalar))
     fields = sorted([*scalar, *(["team_members"] if team_changed else [])])
-    _event(
+    record_event(
         suggestion,
         E.SUPERVISION_CHANGED,
         actor,
@@ -436,7 +432,7 @@ def supervision_activity_record(
         note=note,
         recorded_by=actor,
     )
-    _event(
+    record_event(
         suggestion,
         E.SUPERVISION_ACTIVITY,
         actor,
@@ -473,8 +469,8 @@ def supervision_finish(
     item.status = transition.target
     item.conclusion = conclusion
     item.finished_at = timezone.now()
-    _save(item, actor, ["status", "conclusion", "finished_at"])
-    _event(
+    save_fields(item, actor, ["status", "conclusion", "finished_at"])
+    record_event(
         suggestion,
         E.SUPERVISION_FINISHED,
         actor,
@@ -503,8 +499,8 @@ def supervision_reopen(*, item, reason: str, actor, expected_version: int | None
     item.status = transition.target
     item.conclusion = ""
     item.finished_at = None
-    _save(item, actor, ["status", "conclusion", "finished_at"])
-    _event(
+    save_fields(item, actor, ["status", "conclusion", "finished_at"])
+    record_event(
         suggestion,
         E.SUPERVISION_REOPENED,
         actor,
@@ -589,10 +585,10 @@ def supervision_carry_over(*, year: int, actor=None, congress=None) -> list[Supe
         elif successor.carried_over_from_id is None:
             # The directors' meeting already picked it again for the next year: link the two.
             successor.carried_over_from = item
-            _save(successor, actor, ["carried_over_from"])
+            save_fields(successor, actor, ["carried_over_from"])
         item.status = transition.target
-        _save(item, actor, ["status"])
-        _event(
+        save_fields(item, actor, ["status"])
+        record_event(
             suggestion,
             E.SUPERVISION_CARRIED_OVER,
             actor,
@@ -692,7 +688,7 @@ def campaign_update(*, campaign, expected_version: int, changes: dict, actor) ->
         return campaign
     for name in changed:
         setattr(campaign, name, changes[name])
-    _save(campaign, actor, changed)
+    save_fields(campaign, actor, changed)
     return campaign
 
 
@@ -759,12 +755,12 @@ def campaign_add_suggestions(*, campaign, suggestions: Sequence, actor) -> list[
     }
     for pk in ids:
         suggestion = locked[pk]
-        _event(suggestion, E.CAMPAIGN_ADDED, actor, from_status=suggestion.status, payload=payload)
+        record_event(suggestion, E.CAMPAIGN_ADDED, actor, from_status=suggestion.status, payload=payload)
     # One notification per unit, not one per suggestion.
     counts = Counter(unit_id for units in _open_unit_ids(ids).values() for unit_id in set(units))
     for unit_id, count in counts.items():
         _notify(
-            _unit_users(unit_id),
+            unit_users(unit_id),
             kind="supervision.campaign_added",
             title=_("您单位有{count}件建议列入“{name}”（{start}至{end}），请加快办理。").format(
                 count=count, name=campaign.name, start=payload["starts_on"], end=payload["ends_on"]
@@ -780,13 +776,13 @@ def campaign_remove_suggestion(*, campaign, suggestion, actor) -> None:
     """Take a suggestion out of a supervision month (a ``campaign_removed`` event on it); its units
     are told. Who: the office."""
     _check_office(actor)
-    suggestion = _lock_suggestion(suggestion)
+    suggestion = lock_suggestion(suggestion)
     campaign = SupervisionCampaign.objects.select_for_update().get(pk=campaign.pk)
     entry = campaign.entries.filter(suggestion=suggestion).first()
     if entry is None:
         raise DomainError(_("该建议不在本督办月中。"))
     entry.delete()
-    _event(
+    record_event(
         suggestion,
         E.CAMPAIGN_REMOVED,
         actor,
@@ -794,7 +790,7 @@ def campaign_remove_suggestion(*, campaign, suggestion, actor) -> None:
         payload={"campaign": campaign.pk, "name": campaign.name},
     )
     _notify(
-        _unit_users(*_open_unit_ids([suggestion.pk])[suggestion.pk]),
+        unit_users(*_open_unit_ids([suggestion.pk])[suggestion.pk]),
         kind="supervision.campaign_removed",
         title=_("建议已移出“{name}”：{title}").format(name=campaign.name, title=suggestion.title),
         link=f"/suggestions/{suggestion.pk}/",
@@ -932,8 +928,8 @@ def dissatisfied_meeting_hold(
     meeting = DissatisfiedMeeting.objects.create(
         congress=congress, name=name, held_on=held_on, note=(note or "").strip(), held_by=actor
     )
-    due, needs_calendar = _deadline(held_on, months=rules.rehandling_months)
-    deadlines = _Deadlines(held_on)
+    due, needs_calendar = deadline_from(held_on, months=rules.rehandling_months)
+    deadlines = Deadlines(held_on)
     by_suggestion: dict[int, list[dict]] = defaultdict(list)
     records = []
     notices: dict[tuple[str, int], int] = Counter()
@@ -949,37 +945,18 @@ def dissatisfied_meeting_hold(
             note=(row.note or "").strip(),
         )
         if row.decision == MeetingDecision.SAME_UNIT:
-            assignment.rehandling_due = due
-            assignment.needs_calendar = assignment.needs_calendar or needs_calendar
-            _save(assignment, actor, ["rehandling_due", "needs_calendar"])
-            _remind(
-                assignment,
-                kind=REMIND_REHANDLING,
-                due_date=due,
-                recipients=_unit_users(assignment.unit_id),
-                title=_("不满意件交办会决定重新办理，请按期答复：{title}").format(title=suggestion.title),
-                suggestion=suggestion,
-            )
+            rehandling_extend(assignment, due=due, needs_calendar=needs_calendar, actor=actor)
             notices[("same", assignment.unit_id)] += 1
         else:
-            assignment.status = AssignmentStatus.CANCELLED
-            _save(assignment, actor, ["status"])
-            _remind_cancel(assignment, *ASSIGNMENT_REMINDERS)
-            replacement = _build_assignment(
-                suggestion,
+            replacement = assignment_replace(
+                assignment,
                 row.new_unit,
-                assignment.role,
-                actor=actor,
+                due=due,
+                needs_calendar=needs_calendar,
                 deadlines=deadlines,
                 rules=rules,
-                merge_group=assignment.merge_group,
+                actor=actor,
             )
-            # The meeting gives the new unit the re-handling period, not a fresh statutory one.
-            replacement.reply_due = due
-            replacement.needs_calendar = replacement.needs_calendar or needs_calendar
-            replacement._history_user = actor
-            replacement.save()
-            _schedule_assignment_reminders(replacement, suggestion)
             record.new_assignment = replacement
             notices[("new", row.new_unit.pk)] += 1
             notices[("moved", assignment.unit_id)] += 1
@@ -991,16 +968,16 @@ def dissatisfied_meeting_hold(
                 "decision": row.decision,
                 "new_unit": row.new_unit.name if record.new_assignment else "",
                 "new_assignment": record.new_assignment.pk if record.new_assignment else None,
-                "due": _iso(due),
+                "due": iso_date(due),
             }
         )
     MeetingReassignment.objects.bulk_create(records)
 
     for suggestion_id, decided in by_suggestion.items():
         suggestion = suggestions[suggestion_id]
-        before, after = _roll_up(suggestion, actor)
+        before, after = roll_up(suggestion, actor)
         single = decided[0] if len(decided) == 1 else None
-        _event(
+        record_event(
             suggestion,
             E.REASSIGNED_AT_MEETING,
             actor,
@@ -1023,9 +1000,9 @@ def dissatisfied_meeting_hold(
     }
     for (kind, unit_id), count in notices.items():
         _notify(
-            _unit_users(unit_id),
+            unit_users(unit_id),
             kind=f"supervision.meeting_{kind}",
-            title=titles[kind].format(count=count, due=_iso(due) or _("待补录工作日历后确定的日期")),
+            title=titles[kind].format(count=count, due=iso_date(due) or _("待补录工作日历后确定的日期")),
             link=WORK_LINK,
             target=meeting,
         )
