@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lvzhi.deputies.choices import SignerStatus as SignerStatus  # shared with suggestions
+
 
 class MotionStatus(models.TextChoices):
     """A motion's status; the transitions between them are declared in ``workflow.py``."""
@@ -14,16 +16,6 @@ class MotionStatus(models.TextChoices):
     REPORTED = "reported", _("委员会已报告审议结果")
     CLOSED = "closed", _("已办结")
     WITHDRAWN = "withdrawn", _("已撤回")
-
-
-class SignerStatus(models.TextChoices):
-    """A co-signer's answer to the lead deputy's invitation (附议/联名)."""
-
-    INVITED = "invited", _("待确认")
-    CONFIRMED = "confirmed", _("已确认")
-    DECLINED = "declined", _("已谢绝")
-    # The lead submitted with the confirmed co-signers before this one answered.
-    LAPSED = "lapsed", _("未确认")
 
 
 class DecisionOutcome(models.TextChoices):

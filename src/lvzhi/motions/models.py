@@ -13,11 +13,10 @@ Statuses are written only by ``services`` after ``workflow`` allows the transiti
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from lvzhi.core.models import TimeStampedModel, VersionedModel
+from lvzhi.core.models import DomainEvent, TimeStampedModel, VersionedModel
 
 from .choices import ActivityKind, Attendance, DecisionOutcome, MotionEventType, MotionStatus, SignerStatus
 
@@ -326,7 +325,7 @@ class MotionActivityParticipant(TimeStampedModel):
         return f"{self.mandate}（{self.get_attendance_display()}）"
 
 
-class MotionEvent(models.Model):
+class MotionEvent(DomainEvent):
     """What happened to a motion: who, when, from which status to which, why. Written by the
     services, never edited; the motion's history is these events in order (kept when the motion
     becomes a suggestion, and shown on the suggestion too).
@@ -337,18 +336,8 @@ class MotionEvent(models.Model):
         Motion, verbose_name=_("议案"), on_delete=models.PROTECT, related_name="events"
     )
     type = models.CharField(_("事件"), max_length=50, choices=MotionEventType.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
     from_status = models.CharField(_("原状态"), max_length=30, choices=MotionStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=30, choices=MotionStatus.choices, blank=True)
-    reason = models.TextField(_("理由"), blank=True)
     activity = models.ForeignKey(
         MotionActivity,
         verbose_name=_("活动"),
@@ -357,13 +346,9 @@ class MotionEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    payload = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("议案办理记录")
         verbose_name_plural = _("议案办理记录")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["motion", "at"], name="motion_event_at")]
-
-    def __str__(self) -> str:
-        return f"{self.get_type_display()} {self.at:%Y-%m-%d %H:%M}"

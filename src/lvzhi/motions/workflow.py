@@ -4,9 +4,10 @@
       │                  │      ╰─convert──▶ converted (a suggestion goes on)
       ╰──withdraw────────┴──▶ withdrawn
 
-Services call ``check`` before they write; pages and the API call ``available_actions`` to show the
-buttons. Both read ``TRANSITIONS``, so a button is shown exactly when the service would accept the
-action (inputs aside: a missing committee is the service's refusal).
+Declared on the core workflow engine (``lvzhi.core.workflow``) as ``MOTION``. Services call
+``check`` before they write; pages and the API call ``available_actions`` to show the buttons. Both
+read ``TRANSITIONS``, so a button is shown exactly when the service would accept the action (inputs
+aside: a missing committee is the service's refusal).
 
 Who may: the lead deputy (or, for a delegation's motion, the county staff of its electoral unit)
 drafts, submits and withdraws; invited co-signers confirm; the deputy-affairs office records the
@@ -15,10 +16,7 @@ record their work with the proposers and report. The office may also enter a mot
 paper and record the committee's activities for it.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -26,7 +24,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
-from lvzhi.core.errors import DomainError, ForbiddenError
+from lvzhi.core import workflow as engine
+from lvzhi.core.errors import DomainError
+from lvzhi.core.workflow import OFFICE, AvailableAction, Context, Transition, Who
+from lvzhi.core.workflow import states as _states
 
 from .choices import MotionStatus as S
 from .choices import SignerStatus
@@ -47,27 +48,7 @@ class Action(models.TextChoices):
     CLOSE = "close", _("办结")
 
 
-@dataclass(frozen=True)
-class Context:
-    """What guards may look at besides the motion: the day, the congress's rules, the inputs."""
-
-    today: date
-    rules: Any = None  # suggestions.SuggestionRules: ``motion_cosigner_minimum``
-    inputs: dict = field(default_factory=dict)
-
-
 # -- Who may: role and scope ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Who:
-    """A role-and-scope predicate with the Chinese refusal shown when it fails."""
-
-    test: Callable[[Any, Any], bool]
-    refusal: str
-
-    def __call__(self, user, motion) -> bool:
-        return bool(user is not None and user.is_authenticated and self.test(user, motion))
 
 
 def _is_deputy(user) -> bool:
@@ -124,7 +105,6 @@ def is_assigned_committee(user, motion) -> bool:
 
 PROPOSER = Who(_is_proposer_side, _("只有领衔代表本人、代表团或代表工委可以进行此操作。"))
 INVITED_COSIGNER = Who(is_invited_cosigner, _("您不是该议案待确认的附议代表。"))
-OFFICE = Who(lambda user, _motion: is_office(user), _("只有代表工委工作人员可以进行此操作。"))
 ASSIGNED_COMMITTEE = Who(is_assigned_committee, _("该议案未交您所在的委员会审议，不能进行此操作。"))
 ASSIGNED_COMMITTEE_OR_OFFICE = Who(
     lambda user, motion: is_office(user) or is_assigned_committee(user, motion),
@@ -165,21 +145,6 @@ def _may_submit(motion, ctx: Context) -> str | None:
 
 
 # -- The transitions ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Transition:
-    """From ``sources``, ``action`` leads to ``target`` (None: the status does not change)."""
-
-    sources: frozenset
-    action: str
-    target: str | None
-    who: Who
-    guard: Callable[[Any, Context], str | None] | None = None
-
-
-def _states(*states) -> frozenset:
-    return frozenset(states)
 
 
 DECIDED = _states(S.PLACED_ON_AGENDA, S.CONVERTED, S.REPORTED, S.CLOSED)
@@ -230,38 +195,21 @@ REFUSALS = {
 }
 
 
+MOTION = engine.Workflow(TRANSITIONS, actions=Action, states=S, refusals=REFUSALS)
+
+
 def refusal(action: str, status: str) -> DomainError:
     """The Chinese refusal of ``action`` in ``status``."""
-    message = REFUSALS.get((action, status))
-    if message is None:
-        message = _("当前状态“{status}”下不能{action}。").format(
-            status=S(status).label, action=Action(action).label
-        )
-    return DomainError(message)
+    return MOTION.refusal(action, status)
 
 
 def check(motion, action: str, user, ctx: Context) -> Transition:
     """The transition ``user`` may take on ``motion`` with ``action``, or a refusal:
     ``ForbiddenError`` for the role or scope, ``DomainError`` for the state or the rule."""
-    transition = next((t for t in TRANSITIONS if t.action == action), None)
-    if transition is None:
-        raise DomainError(_("不支持的操作。"))
-    if not transition.who(user, motion):
-        raise ForbiddenError(transition.who.refusal)
-    if motion.status not in transition.sources:
-        raise refusal(action, motion.status)
-    if transition.guard is not None and (message := transition.guard(motion, ctx)):
-        raise DomainError(message)
-    return transition
+    return MOTION.check(motion, action, user, ctx)
 
 
 # -- Buttons -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AvailableAction:
-    action: str
-    label: str
 
 
 def available_actions(motion, user, *, today: date | None = None, rules=None) -> list[AvailableAction]:
@@ -272,11 +220,4 @@ def available_actions(motion, user, *, today: date | None = None, rules=None) ->
         from lvzhi.suggestions.rules import rules_for
 
         rules = rules_for(motion.congress_id)
-    ctx = Context(today=today or timezone.localdate(), rules=rules)
-    return [
-        AvailableAction(t.action, str(Action(t.action).label))
-        for t in TRANSITIONS
-        if t.who(user, motion)
-        and motion.status in t.sources
-        and (t.guard is None or not t.guard(motion, ctx))
-    ]
+    return MOTION.available(motion, user, Context(today=today or timezone.localdate(), rules=rules))
