@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from lvzhi.accounts.roles import can_manage_registry, may_see_history, may_see_private_contact
 from lvzhi.core.errors import DomainError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
+from lvzhi.core.lists import add_domain_error, filtered, not_found
 from lvzhi.core.text import mask_email, mask_phone
 
 from . import selectors, services, tables, workflow
@@ -35,15 +36,15 @@ def _visible_or_404(user, pk: int) -> Mandate:
     try:
         return selectors.mandate_get(user=user, pk=pk)
     except Mandate.DoesNotExist as missing:
-        raise Http404(_("未找到该代表，或您无权查看。")) from missing
+        raise not_found(_("未找到该代表，或您无权查看。")) from missing
 
 
 def _require_registry_manager(user) -> None:
     if not can_manage_registry(user):
-        raise Http404(_("未找到该页面，或您无权访问。"))
+        raise not_found()
 
 
-def _export(filtered) -> bytes:
+def _export(mandates) -> bytes:
     headers = [
         _("代表证号"), _("姓名"), _("性别"), _("民族"), _("政治面貌"), _("人大"), _("届次"), _("选举单位"),
         _("构成类别"), _("基层代表"), _("专业领域"), _("代表小组"), _("工作单位及职务"), _("手机"),
@@ -69,7 +70,7 @@ def _export(filtered) -> bytes:
             m.start_date,
             m.get_status_display(),
         ]
-        for m in filtered[:EXPORT_LIMIT]
+        for m in mandates[:EXPORT_LIMIT]
     )
     return workbook_bytes(_("代表名册"), headers, rows)
 
@@ -78,12 +79,7 @@ def _export(filtered) -> bytes:
 def mandate_list_view(request):
     """The registry: filters, pinyin search, sorting, pagination and Excel export of the filtered list."""
     filterset = MandateFilter(request.GET or None, queryset=selectors.mandate_list(user=request.user))
-    if not filterset.is_bound:
-        mandates = filterset.queryset
-    elif filterset.is_valid():
-        mandates = filterset.qs
-    else:
-        mandates = filterset.queryset.none()  # a forged filter value shows nothing, never everything
+    mandates = filtered(filterset)
     if not request.GET.get("ordering"):
         mandates = mandates.order_by("congress__order", "electoral_unit__order", "card_number", "id")
     if request.GET.get("export") == "xlsx":
@@ -148,7 +144,7 @@ def mandate_event_create_view(request, pk: int):
                 announcement_text=data["announcement_text"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -186,7 +182,7 @@ def deputy_create_view(request):
             )
         except DomainError as error:
             target = mandate_form if error.field in mandate_form.fields else person_form
-            target.add_error(error.field if error.field in target.fields else None, error.message)
+            add_domain_error(target, error)
         else:
             messages.success(request, _("已新增代表{name}。").format(name=mandate.person.name))
             return redirect("deputies:detail", pk=mandate.pk)
@@ -231,7 +227,7 @@ def mandate_edit_view(request, pk: int):
                     )
             except DomainError as error:
                 target = mandate_form if error.field in mandate_form.fields else person_form
-                target.add_error(error.field if error.field in target.fields else None, error.message)
+                add_domain_error(target, error)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("deputies:detail", pk=pk)

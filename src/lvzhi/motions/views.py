@@ -8,7 +8,7 @@ refusal by the rules comes back as the service's Chinese message, on the form or
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
+from lvzhi.core.lists import add_domain_error, filtered, not_found
 from lvzhi.suggestions.rules import rules_for
 
 from . import selectors, services, workflow
@@ -52,15 +53,15 @@ def _visible_or_404(user, pk: int) -> Motion:
     try:
         return selectors.motion_get(user=user, pk=pk)
     except Motion.DoesNotExist as missing:
-        raise Http404(_("未找到该议案，或您无权查看。")) from missing
+        raise not_found(_("未找到该议案，或您无权查看。")) from missing
 
 
 def _page_refusal(request, motion: Motion, *actions: str):
     """Guard an action page: 404 when the user's role and scope never allow the action on this
     motion; back to the motion with the refusal when its state does not allow it now; else None."""
-    transitions = [t for t in workflow.TRANSITIONS if t.action in actions]
+    transitions = [t for action in actions for t in workflow.MOTION.rows(action)]
     if not any(t.who(request.user, motion) for t in transitions):
-        raise Http404(_("未找到该页面，或您无权访问。"))
+        raise not_found()
     if not any(motion.status in t.sources for t in transitions):
         messages.error(request, workflow.refusal(actions[0], motion.status).message)
         return redirect("motions:detail", pk=motion.pk)
@@ -69,10 +70,6 @@ def _page_refusal(request, motion: Motion, *actions: str):
 
 def _may_create(user) -> bool:
     return is_office(user) or user.role in (Role.DEPUTY, Role.COUNTY_STAFF)
-
-
-def _show_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _posted_version(request) -> int | None:
@@ -110,12 +107,7 @@ def _export(motions) -> bytes:
 def motion_list_view(request):
     """The motions the user may see: filters, sorting, pagination and Excel export."""
     filterset = MotionFilter(request.GET or None, queryset=selectors.motion_list(user=request.user))
-    if not filterset.is_bound:
-        motions = filterset.queryset
-    elif filterset.is_valid():
-        motions = filterset.qs
-    else:
-        motions = filterset.queryset.none()  # a forged filter value shows nothing, never everything
+    motions = filtered(filterset)
     if not request.GET.get("ordering"):
         motions = motions.order_by("-session__start_date", "number", "-id")
     if request.GET.get("export") == "xlsx":
@@ -174,7 +166,7 @@ def motion_create_view(request):
     """Draft a motion: a deputy leads it (and invites co-signers), county staff raise it for their
     delegation, the office enters a paper motion."""
     if not _may_create(request.user):
-        raise Http404(_("未找到该页面，或您无权访问。"))
+        raise not_found()
     form = MotionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,7 +180,7 @@ def motion_create_view(request):
                 **_service_kwargs(data),
             )
         except DomainError as error:
-            _show_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("议案草稿已保存。"))
             return redirect("motions:detail", pk=motion.pk)
@@ -224,9 +216,9 @@ def motion_edit_view(request, pk: int):
                     actor=request.user,
                 )
             except ForbiddenError:
-                raise Http404(_("未找到该页面，或您无权访问。")) from None
+                raise not_found() from None
             except DomainError as error:
-                _show_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("motions:detail", pk=pk)
@@ -239,7 +231,7 @@ def _post_action(request, pk: int, call, success: str):
     try:
         call(motion)
     except ForbiddenError:
-        raise Http404(_("未找到该页面，或您无权访问。")) from None
+        raise not_found() from None
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -328,7 +320,7 @@ def motion_decide_view(request, pk: int):
                 expected_version=_posted_version(request),
             )
         except DomainError as error:
-            _show_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request, _("已记录主席团决定：{outcome}。").format(outcome=decision.get_outcome_display())
@@ -359,7 +351,7 @@ def motion_activity_create_view(request, pk: int):
                 attended=list(data["attended"]) if data["record_attendance"] else None,
             )
         except DomainError as error:
-            _show_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已记录活动。"))
             return redirect("motions:detail", pk=pk)
@@ -374,7 +366,7 @@ def motion_activity_attendance_view(request, pk: int, activity_pk: int):
         return refused
     activity = next((a for a in motion.activities.all() if a.pk == activity_pk), None)
     if activity is None:
-        raise Http404(_("未找到该活动。"))
+        raise not_found(_("未找到该活动。"))
     initial = {
         "attended": [p.mandate_id for p in activity.participants.all() if p.attendance == Attendance.ATTENDED]
     }
@@ -385,7 +377,7 @@ def motion_activity_attendance_view(request, pk: int, activity_pk: int):
                 activity=activity, attended=list(form.cleaned_data["attended"]), actor=request.user
             )
         except DomainError as error:
-            _show_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已记录参加情况。"))
             return redirect("motions:detail", pk=pk)
@@ -411,7 +403,7 @@ def motion_report_view(request, pk: int):
                 expected_version=_posted_version(request),
             )
         except DomainError as error:
-            _show_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("审议结果报告已提交。"))
             return redirect("motions:detail", pk=pk)
@@ -425,5 +417,5 @@ def motion_report_file_view(request, pk: int):
     static files)."""
     motion = _visible_or_404(request.user, pk)
     if not motion.report_file:
-        raise Http404(_("该议案没有报告文件。"))
+        raise not_found(_("该议案没有报告文件。"))
     return FileResponse(motion.report_file.open("rb"), as_attachment=True, filename=motion.report_file_name)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lvzhi.accounts.roles import can_manage_structure
 from lvzhi.core.errors import DomainError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
+from lvzhi.core.lists import add_domain_error
 
 from . import selectors, services
 from .forms import FORMS
@@ -122,7 +123,7 @@ def _save(request, kind, instance):
                     expected_updated_at=form.cleaned_data["expected_updated_at"],
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("已保存{kind}“{name}”。").format(kind=kind.label, name=saved))
                 return redirect("organizations:list", kind=kind.slug)
