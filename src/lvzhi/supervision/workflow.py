@@ -5,22 +5,20 @@ conclusion); the office may reopen a finished item (with a reason). At the turn 
 unfinished key item (重点督办) is carried over (``carried_over``): a new item for the next year takes
 its place (DOMAIN §5.8). Editing the arrangement and recording activities leave the status as it is.
 
-Services call ``check`` before they write; pages and the API call ``available_actions`` to show the
-buttons. Both read ``TRANSITIONS``, so a button is shown exactly when the service would accept the
-action (inputs aside: a missing conclusion is the service's refusal).
+Declared on the core workflow engine (``lvzhi.core.workflow``) as ``ITEM``. Services call ``check``
+before they write; pages and the API call ``available_actions`` to show the buttons. Both read
+``TRANSITIONS``, so a button is shown exactly when the service would accept the action (inputs
+aside: a missing conclusion is the service's refusal).
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
-from lvzhi.core.errors import DomainError, ForbiddenError
-from lvzhi.suggestions.workflow import OFFICE, Who
+from lvzhi.core import workflow as engine
+from lvzhi.core.workflow import OFFICE, AvailableAction, Context, Transition, Who
+from lvzhi.core.workflow import states as _states
 
 from .choices import SupervisionKind
 from .choices import SupervisionStatus as S
@@ -89,7 +87,7 @@ ARRANGERS = Who(_may_update, _("只有代表工委或对口督办的委员会可
 # -- Guards ----------------------------------------------------------------------------------------
 
 
-def _key_only(item) -> str | None:
+def _key_only(item, _ctx) -> str | None:
     if item.kind != SupervisionKind.KEY:
         return _("只有重点督办事项结转下年度。")
     return None
@@ -98,24 +96,13 @@ def _key_only(item) -> str | None:
 # -- The transitions ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    """From ``sources``, ``action`` leads to ``target`` (None: the status does not change)."""
-
-    sources: frozenset
-    action: str
-    target: str | None
-    who: Who
-    guard: Callable[[Any], str | None] | None = None
-
-
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(frozenset({S.IN_PROGRESS}), Action.UPDATE, None, ARRANGERS),
-    Transition(frozenset({S.IN_PROGRESS}), Action.RECORD_ACTIVITY, None, SUPERVISORS),
-    Transition(frozenset({S.IN_PROGRESS}), Action.FINISH, S.FINISHED, FINISHERS),
-    Transition(frozenset({S.FINISHED}), Action.REOPEN, S.IN_PROGRESS, OFFICE),
+    Transition(_states(S.IN_PROGRESS), Action.UPDATE, None, ARRANGERS),
+    Transition(_states(S.IN_PROGRESS), Action.RECORD_ACTIVITY, None, SUPERVISORS),
+    Transition(_states(S.IN_PROGRESS), Action.FINISH, S.FINISHED, FINISHERS),
+    Transition(_states(S.FINISHED), Action.REOPEN, S.IN_PROGRESS, OFFICE),
     # DOMAIN §5.8: unsolved key items carry over to the next year (a new item takes over).
-    Transition(frozenset({S.IN_PROGRESS}), Action.CARRY_OVER, S.CARRIED_OVER, OFFICE, guard=_key_only),
+    Transition(_states(S.IN_PROGRESS), Action.CARRY_OVER, S.CARRIED_OVER, OFFICE, guard=_key_only),
 )
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
@@ -132,49 +119,28 @@ REFUSALS = {
 }
 
 
-def _transition(action: str) -> Transition:
-    return next(t for t in TRANSITIONS if t.action == action)
+# Carrying over is the year's job (or the office's button on the list) for all key items at once,
+# so it is not offered per item: only checked.
+ITEM = engine.Workflow(
+    TRANSITIONS,
+    actions=Action,
+    states=S,
+    refusals=REFUSALS,
+    offered=tuple(action for action in ACTIONS if action != Action.CARRY_OVER),
+)
 
 
 def check(item, action: str, user, *, system: bool = False) -> Transition:
     """The transition ``user`` may take on ``item`` with ``action``, or a refusal:
     ``ForbiddenError`` for the role or scope, ``DomainError`` for the state or the rule.
     ``system``: the yearly job acting on its own (no user to check)."""
-    transition = _transition(action)
-    if not system and not transition.who(user, item):
-        raise ForbiddenError(transition.who.refusal)
-    if item.status not in transition.sources:
-        message = REFUSALS.get((action, item.status))
-        if message is None:
-            message = _("当前状态“{status}”下不能{action}。").format(
-                status=S(item.status).label, action=Action(action).label
-            )
-        raise DomainError(message)
-    if transition.guard is not None and (message := transition.guard(item)):
-        raise DomainError(message)
-    return transition
+    return ITEM.check(item, action, user, Context.now(), system=system)
 
 
 # -- Buttons -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AvailableAction:
-    action: str
-    label: str
-
-
 def available_actions(item, user) -> list[AvailableAction]:
     """The actions ``user`` may take now on ``item``: the item page's buttons and the API's
-    ``available_actions``. Carrying over is the year's job (or the office's button on the list)
-    for all key items at once, so it is not offered per item."""
-    actions = []
-    for transition in TRANSITIONS:
-        if transition.action == Action.CARRY_OVER:
-            continue
-        if item.status not in transition.sources or not transition.who(user, item):
-            continue
-        if transition.guard is not None and transition.guard(item):
-            continue
-        actions.append(AvailableAction(transition.action, str(Action(transition.action).label)))
-    return actions
+    ``available_actions`` (never carrying over, see ``ITEM``)."""
+    return ITEM.available(item, user, Context.now())
