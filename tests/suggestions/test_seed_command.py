@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from lvzhi.core.demo import DEMO_UNIT_HANDLING
+from lvzhi.demo.accounts import DEMO_UNIT_HANDLING
+from lvzhi.demo.suggestions import seed_suggestions
 from lvzhi.suggestions import workflow
 from lvzhi.suggestions.choices import (
     AssignmentRole,
@@ -20,7 +21,6 @@ from lvzhi.suggestions.choices import (
     SuggestionSeries,
     SuggestionStatus,
 )
-from lvzhi.suggestions.management.commands.seed_suggestions import seed_suggestions
 from lvzhi.suggestions.models import (
     NUMBERED_STATUSES,
     Assignment,

@@ -4,8 +4,8 @@ month, through the services; idempotent."""
 from datetime import date
 
 from lvzhi.accounts.choices import Role
+from lvzhi.demo.supervision import seed_supervision_demo
 from lvzhi.supervision.choices import SupervisionKind
-from lvzhi.supervision.demo import seed_supervision_demo
 from lvzhi.supervision.models import SupervisionActivity, SupervisionCampaign, SupervisionItem
 
 from ..factories import CommitteeFactory, UserFactory

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lvzhi.supervision",
     # Above the domain apps: the site shell and the demo data draw on all of them.
     "lvzhi.portal",
+    "lvzhi.demo",
 ]
 
 MIDDLEWARE = [

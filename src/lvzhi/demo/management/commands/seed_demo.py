@@ -1,11 +1,13 @@
-"""``lvzhi seed_demo``: load the demo data (see ``lvzhi.core.demo``). Refused in production."""
+"""``lvzhi seed_demo``: load the demo data (see ``lvzhi.demo``). Refused in production."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lvzhi.core.demo import seed_demo
+from lvzhi.demo.seed import seed_demo
+from lvzhi.demo.suggestions import adopt_for_demo_deputy, seed_suggestions
+from lvzhi.demo.supervision import seed_supervision_demo
 
 REFUSAL = (
     "本环境不允许载入演示数据（LVZHI_ALLOW_DEMO 未开启）：演示账户的密码是公开的，生产环境严禁使用。\n"
@@ -44,12 +46,6 @@ class Command(BaseCommand):
     def _seed_suggestions(self, count: int) -> None:
         """A year's worth of suggestions at every step, the demo deputy's own among them, and the
         supervision of some (key items led by ``demo-leader``, a supervision month)."""
-        from lvzhi.suggestions.management.commands.seed_suggestions import (
-            adopt_for_demo_deputy,
-            seed_suggestions,
-        )
-        from lvzhi.supervision.demo import seed_supervision_demo
-
         stats = seed_suggestions(count=count)
         adopted = adopt_for_demo_deputy()
         if stats:

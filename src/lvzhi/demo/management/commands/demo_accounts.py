@@ -5,7 +5,7 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from lvzhi.core.demo import demo_account_rows
+from lvzhi.demo.accounts import demo_account_rows
 
 HEADERS = ("用户名", "角色", "姓名", "可见范围", "密码")
 

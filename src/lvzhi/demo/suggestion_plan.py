@@ -1,52 +1,23 @@
-"""``lvzhi seed_suggestions --count N [--year Y] [--seed S]``: generate N realistic suggestions of the
-demo city congress, for the benchmarks (bench/README.md) and for trying the pages with volume.
-
-Refused unless ``settings.LVZHI_ALLOW_DEMO`` (like ``seed_demo``), and needs the demo data
-(``lvzhi seed_demo``): the city congress, its active mandates, fields, handling units and the
-``demo-staff`` / ``demo-unit`` accounts.
-
-What it writes, in batches of ``BATCH`` suggestions with ``bulk_create`` (one transaction a batch):
-suggestions spread over the workflow (most assigned, handling, replied or closed; some submitted,
-accepted, rejected, converted, withdrawn, returned, awaiting co-signers), led by a random active
-city deputy with 0-3 confirmed co-signers; numbers of accepted ones in the congress's series
-(第1001号… at the session, 第2001号… between sessions) per year; assignments (a lead unit, and a
-co-unit for about a third) to the demo handling units, 福州市城乡建设局 (``demo-unit``) taking a large
-share; acknowledgements, co-unit input, a contact, replies with result classes and their
-recipients, promises for B answers, the deputies' evaluations, re-handling, closing; and one
-``SuggestionEvent`` per step, so the detail page's history is full.
-
-Deliberately not written: row history (simple_history) and reminders/notifications — the pages
-read neither. Evaluations made "by" deputies without an account are recorded with ``demo-staff``
-as ``evaluated_by`` (the office entering a paper form), replies of units other than the demo
-unit are drafted "by" ``demo-staff`` likewise.
-
-Deterministic: the same seed, count, year and starting database give the same rows (``random``
-seeded; dates derived from the demo's fixed day, not the clock). Idempotent-ish: ``--count N`` means
-"make the city congress have N generated-or-not suggestions": when it already has M ≥ N nothing is
-written; with M < N, N − M more are generated (numbers continue after the highest per year and
-series; the random stream is seeded with the seed and M, so a top-up is deterministic too).
+"""One generated suggestion and everything that happened to it up to a given status
+(``plan_suggestion``), unsaved, drawn from the demo data (``load_world``): its signers,
+assignments, replies, contacts, recipients, commitments, evaluations and events.
 """
 
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import connections, router, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.core.management.base import CommandError
 
 from lvzhi.accounts.models import User
 from lvzhi.core import calendar
-from lvzhi.core.demo import CITY_CONGRESS, CITY_TERM, DEMO_TODAY, DEMO_UNIT_HANDLING, FIELDS
 from lvzhi.deputies.choices import MandateStatus
 from lvzhi.deputies.models import Mandate
 from lvzhi.organizations.models import Congress, ExpertiseField, HandlingUnit, Session, Term
@@ -76,44 +47,20 @@ from lvzhi.suggestions.models import (
     Reply,
     ReplyRecipient,
     Suggestion,
-    SuggestionEvent,
     SuggestionSigner,
 )
 from lvzhi.suggestions.rules import rules_for
 
-REFUSAL = (
-    "本环境不允许生成演示建议（LVZHI_ALLOW_DEMO 未开启）。\n"
-    "Refused: generated suggestions need settings.LVZHI_ALLOW_DEMO = True; production settings never allow it."
-)
+from .accounts import DEMO_UNIT_HANDLING
+from .structure import CITY_CONGRESS, CITY_TERM, DEMO_TODAY, FIELDS
+
+if TYPE_CHECKING:
+    from .suggestions import Batch
+
+
 NEEDS_DEMO = "请先载入演示数据：lvzhi seed_demo（需要福州市人大、代表、承办单位和演示账户）。"
-SEED = 20250311
-BATCH = 2000
 TZ = ZoneInfo(settings.TIME_ZONE)
 
-# Status weights: the latest year is in full swing; earlier years are mostly closed.
-CURRENT_YEAR_WEIGHTS = (
-    (S.AWAITING_COSIGNERS, 1),
-    (S.SUBMITTED, 3),
-    (S.RETURNED_FOR_REVISION, 1),
-    (S.REJECTED, 2),
-    (S.CONVERTED_TO_LETTER, 2),
-    (S.WITHDRAWN, 1),
-    (S.ACCEPTED, 3),
-    (S.ASSIGNED, 10),
-    (S.HANDLING, 22),
-    (S.REPLY_SUBMITTED, 5),
-    (S.REPLIED, 20),
-    (S.REHANDLING, 3),
-    (S.CLOSED, 27),
-)
-PAST_YEAR_WEIGHTS = (
-    (S.REJECTED, 2),
-    (S.CONVERTED_TO_LETTER, 2),
-    (S.WITHDRAWN, 1),
-    (S.REPLIED, 6),
-    (S.REHANDLING, 1),
-    (S.CLOSED, 88),
-)
 ASSIGNED_STATUSES = (S.ASSIGNED, S.HANDLING, S.REPLY_SUBMITTED, S.REPLIED, S.REHANDLING, S.CLOSED)
 NUMBERED = (S.ACCEPTED, *ASSIGNED_STATUSES)
 RELEASED_STATUSES = (S.REPLIED, S.REHANDLING, S.CLOSED)
@@ -221,7 +168,7 @@ SATISFACTIONS = ((Satisfaction.SATISFIED, 70), (Satisfaction.BASICALLY_SATISFIED
 
 
 @dataclass
-class _World:
+class World:
     """The demo data the generator draws from."""
 
     congress: Congress
@@ -237,7 +184,7 @@ class _World:
     deadlines: dict = field(default_factory=dict)
 
 
-def _world() -> _World:
+def load_world() -> World:
     congress = Congress.objects.filter(name=CITY_CONGRESS).first()
     term = Term.objects.filter(congress=congress, number=CITY_TERM).first() if congress else None
     staff = User.objects.filter(username="demo-staff").first()
@@ -257,7 +204,7 @@ def _world() -> _World:
     units = {}
     for unit in HandlingUnit.objects.all():
         units[unit.name.removeprefix("福州市")] = unit
-    return _World(
+    return World(
         congress=congress,
         term=term,
         sessions={s.start_date.year: s for s in Session.objects.filter(term=term)},
@@ -275,7 +222,7 @@ def _at(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, dtime(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=TZ)
 
 
-def _deadline(world: _World, start: date, *, months: int = 0, working_days: int = 0):
+def _deadline(world: World, start: date, *, months: int = 0, working_days: int = 0):
     key = (start, months, working_days)
     if key not in world.deadlines:
         result = calendar.deadline(start, months=months, working_days=working_days)
@@ -291,163 +238,8 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-class _Batch:
-    """The rows of one batch, created in dependency order."""
-
-    def __init__(self):
-        self.suggestions: list[Suggestion] = []
-        self.plans: list[dict] = []
-
-    def write(self, world: _World) -> None:
-        signers, assignments, replies, contacts, recipients, commitments, evaluations = ([] for _ in range(7))
-        for suggestion, plan in zip(self.suggestions, self.plans, strict=True):
-            signers += plan["signers"]
-            assignments += plan["assignments"]
-            replies += plan["replies"]
-            contacts += plan["contacts"]
-            recipients += plan["recipients"]
-            commitments += plan["commitments"]
-            evaluations += plan["evaluations"]
-            for row in plan["signers"] + plan["assignments"] + plan["commitments"]:
-                row.suggestion = suggestion
-        # Parents first: each insert gives explicit ids, so the children can point at them.
-        for model, rows in (
-            (Suggestion, self.suggestions),
-            (SuggestionSigner, signers),
-            (Assignment, assignments),
-            (Reply, replies),
-            (Contact, contacts),
-            (ReplyRecipient, recipients),
-            (Commitment, commitments),
-            (Evaluation, evaluations),
-        ):
-            _insert(model, rows)
-        rows = []
-        for suggestion, plan in zip(self.suggestions, self.plans, strict=True):
-            for type_, actor_id, at, from_status, to_status, reason, assignment, payload, payload_fn in plan[
-                "events"
-            ]:
-                rows.append(
-                    (
-                        suggestion.pk,
-                        type_,
-                        actor_id,
-                        at,
-                        from_status,
-                        to_status,
-                        reason,
-                        assignment.pk if assignment is not None else None,
-                        payload_fn() if payload_fn else payload,
-                    )
-                )
-        _insert_rows(SuggestionEvent, EVENT_COLUMNS, rows)
-
-
-EVENT_COLUMNS = (
-    "suggestion",
-    "type",
-    "actor",
-    "at",
-    "from_status",
-    "to_status",
-    "reason",
-    "assignment",
-    "payload",
-)
-PREPARED_TYPES = ("DateTimeField", "JSONField", "FileField", "UUIDField")
-
-
-def _connection(model):
-    return connections[router.db_for_write(model)]
-
-
-def _insert_rows(model, names, rows: list[tuple]) -> None:
-    """Rows by ``executemany``: the ORM's ``bulk_create`` spends most of its time compiling SQL for
-    two million small rows. Values that need it are prepared by the model's own fields, so the
-    database gets what ``bulk_create`` would send."""
-    if not rows:
-        return
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    connection = _connection(model)
-    prepare = [
-        (lambda value, f=f: f.get_db_prep_save(value, connection))
-        if f.get_internal_type() in PREPARED_TYPES
-        else None
-        for f in fields
-    ]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    prepared = [
-        tuple(p(value) if p else value for p, value in zip(prepare, row, strict=True)) for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(prepared), 5000):
-            cursor.executemany(sql, prepared[start : start + 5000])
-
-
-def _insert(model, objects: list) -> None:
-    """Unsaved model instances with explicit ids after the table's highest (the batch runs in a
-    transaction; sequences are reset at the end, ``_reset_sequences``). A foreign key set to an
-    instance saved earlier in the batch is resolved to its id; ``auto_now`` stamps are now."""
-    if not objects:
-        return
-    meta = model._meta
-    last = model.objects.aggregate(last=Max("pk"))["last"] or 0
-    now = timezone.now()
-    fields = list(meta.concrete_fields)
-    rows = []
-    for offset, obj in enumerate(objects, start=1):
-        obj.pk = last + offset
-        row = []
-        for f in fields:
-            if f.is_relation:
-                value = getattr(obj, f.attname)
-                if value is None and f.is_cached(obj):
-                    related = f.get_cached_value(obj)
-                    value = related.pk if related is not None else None
-                    setattr(obj, f.attname, value)
-            else:
-                value = getattr(obj, f.attname)
-                if value is None and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
-                    value = now
-            row.append(value)
-        rows.append(tuple(row))
-    _insert_rows(model, [f.name for f in fields], rows)
-    for obj in objects:
-        obj._state.adding = False
-
-
-def _reset_sequences(models) -> None:
-    """PostgreSQL's sequences past the explicit ids (SQLite's AUTOINCREMENT follows by itself)."""
-    connection = _connection(Suggestion)
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
-def _refresh_statistics(models) -> None:
-    """Tell the planner what was just loaded: after a bulk load PostgreSQL's statistics still
-    describe empty tables (and nothing refreshes them on a server with autovacuum off), so the
-    first queries would be planned for a handful of rows. ``VACUUM ANALYZE`` also sets the
-    visibility map that index-only scans need. Outside a transaction; SQLite gets ``ANALYZE``."""
-    connection = _connection(Suggestion)
-    if connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for model in models:
-                cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
-        else:
-            cursor.execute("ANALYZE")
-
-
-def _plan_suggestion(
-    world: _World, rng: random.Random, year: int, status: str, batch: _Batch, numbers: Counter, stats: Counter
+def plan_suggestion(
+    world: World, rng: random.Random, year: int, status: str, batch: Batch, numbers: Counter, stats: Counter
 ) -> None:
     """One suggestion and everything that happened to it up to ``status``, unsaved."""
     staff, rules = world.staff, world.rules
@@ -892,150 +684,3 @@ def _plan_suggestion(
             "open_commitments": len(plan["commitments"]),
         },
     )
-
-
-def seed_suggestions(*, count: int, year: int | None = None, seed: int = SEED, progress=None) -> Counter:
-    """Generate suggestions until the city congress has ``count``; returns the statuses written."""
-    world = _world()
-    existing = Suggestion.objects.filter(congress=world.congress).count()
-    stats: Counter = Counter()
-    missing = count - existing
-    if missing <= 0:
-        return stats
-    if year is not None:
-        years = [year]
-    else:
-        years = sorted(y for y in world.sessions if y <= DEMO_TODAY.year) or [DEMO_TODAY.year]
-    current = max(years)
-    rng = random.Random(f"{seed}:{existing}")
-    numbers: Counter = Counter()
-    for y, series, last in (
-        Suggestion.objects.filter(congress=world.congress, number__isnull=False)
-        .values_list("year", "series")
-        .annotate(last=Max("number"))
-    ):
-        numbers[(y, series)] = last
-    for series in SuggestionSeries.values:
-        for y in years:
-            numbers[(y, series)] = max(numbers[(y, series)], world.rules.number_start(series) - 1)
-    # Each year gets its share; statuses drawn from the year's weights.
-    per_year = [missing // len(years) + (1 if i < missing % len(years) else 0) for i in range(len(years))]
-    todo = []
-    for y, n in zip(years, per_year, strict=True):
-        weights = CURRENT_YEAR_WEIGHTS if y == current else PAST_YEAR_WEIGHTS
-        statuses, w = zip(*weights, strict=True)
-        todo += [(y, s) for s in rng.choices(statuses, weights=w, k=n)]
-    done = 0
-    while done < len(todo):
-        batch = _Batch()
-        for y, status in todo[done : done + BATCH]:
-            _plan_suggestion(world, rng, y, status, batch, numbers, stats)
-        with transaction.atomic():
-            batch.write(world)
-        done += len(batch.suggestions)
-        if progress:
-            progress(done, len(todo))
-    _reset_sequences(
-        [
-            Suggestion,
-            SuggestionSigner,
-            Assignment,
-            Reply,
-            Contact,
-            ReplyRecipient,
-            Commitment,
-            Evaluation,
-            SuggestionEvent,
-        ]
-    )
-    _refresh_statistics(
-        [
-            Suggestion,
-            SuggestionSigner,
-            Assignment,
-            Reply,
-            Contact,
-            ReplyRecipient,
-            Commitment,
-            Evaluation,
-            SuggestionEvent,
-        ]
-    )
-    return stats
-
-
-# The demo deputy's own suggestions, one in each of these statuses, so that ``demo-deputy`` sees
-# a suggestion at every step of its life (the generator draws leads at random).
-DEMO_DEPUTY_STATUSES = (S.SUBMITTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED)
-
-
-def adopt_for_demo_deputy() -> int:
-    """Make the demo deputy (the person of ``demo-deputy``) the lead of one generated suggestion per
-    status of ``DEMO_DEPUTY_STATUSES``, with the rows that name the lead (reply recipients,
-    contacts) following. Idempotent: statuses it already leads are skipped. Returns how many."""
-    world = _world()
-    mandate = (
-        Mandate.objects.filter(person__user__username="demo-deputy", congress=world.congress)
-        .order_by("-start_date")
-        .first()
-    )
-    if mandate is None:
-        return 0
-    led = set(Suggestion.objects.filter(lead_mandate=mandate).values_list("status", flat=True))
-    adopted = 0
-    for status in DEMO_DEPUTY_STATUSES:
-        if status in led:
-            continue
-        suggestion = (
-            Suggestion.objects.filter(congress=world.congress, status=status)
-            .exclude(signers__mandate=mandate)
-            .order_by("-id")
-            .first()
-        )
-        if suggestion is None:
-            continue
-        previous = suggestion.lead_mandate_id
-        with transaction.atomic():
-            Suggestion.objects.filter(pk=suggestion.pk).update(lead_mandate=mandate)
-            ReplyRecipient.objects.filter(
-                reply__assignment__suggestion=suggestion, mandate_id=previous, is_lead=True
-            ).update(mandate=mandate)
-            Contact.objects.filter(assignment__suggestion=suggestion, deputy_id=previous).update(
-                deputy=mandate
-            )
-        adopted += 1
-    return adopted
-
-
-class Command(BaseCommand):
-    help = (
-        "生成演示建议（用于性能测试）：福州市人大的建议及其交办、答复、评价和办理记录。需先运行 seed_demo。"
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, required=True, help="市人大应有的建议总数（已有的计入）。")
-        parser.add_argument(
-            "--year", type=int, default=None, help="只生成该年度的建议（默认：2022-2025 各年平均）。"
-        )
-        parser.add_argument("--seed", type=int, default=SEED, help="随机种子（默认固定，结果可重现）。")
-
-    def handle(self, *args, count, year, seed, **options):
-        if not settings.LVZHI_ALLOW_DEMO:
-            raise CommandError(REFUSAL)
-        if count < 0:
-            raise CommandError("--count 不能为负数。")
-        started = time.perf_counter()
-        verbosity = options.get("verbosity", 1)
-
-        def progress(done, total):
-            if verbosity > 1 or (verbosity and done % 20000 < BATCH):
-                self.stderr.write(f"seed_suggestions: {done}/{total} ({time.perf_counter() - started:.1f} s)")
-
-        stats = seed_suggestions(count=count, year=year, seed=seed, progress=progress)
-        elapsed = time.perf_counter() - started
-        if stats:
-            detail = "，".join(f"{S(s).label} {n}" for s, n in sorted(stats.items()))
-            self.stdout.write(self.style.SUCCESS(f"已生成建议 {sum(stats.values())} 件：{detail}。"))
-        else:
-            self.stdout.write(f"市人大已有不少于 {count} 件建议，未做任何修改。")
-        self.stderr.write(f"seed_suggestions: {elapsed:.1f} s")

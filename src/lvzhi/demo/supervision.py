@@ -13,10 +13,9 @@ from django.utils import timezone
 from lvzhi.accounts.choices import Role
 from lvzhi.organizations.models import Committee
 from lvzhi.suggestions.models import Suggestion
-
-from . import services
-from .choices import ActivityKind, SupervisionKind
-from .models import SupervisionCampaign, SupervisionItem
+from lvzhi.supervision import services
+from lvzhi.supervision.choices import ActivityKind, SupervisionKind
+from lvzhi.supervision.models import SupervisionCampaign, SupervisionItem
 
 LEADER = "demo-leader"
 OFFICE = "demo-staff"

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.models import User
-from lvzhi.core import demo
+from lvzhi.demo import accounts, people, plan, structure
 from lvzhi.deputies import workflow
 from lvzhi.deputies.choices import Composition, Gender, MandateEventType, MandateStatus, Party
 from lvzhi.deputies.models import Mandate, Person
@@ -64,7 +64,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def city_mandates(seeded):
-    return list(Mandate.objects.filter(congress__name=demo.CITY_CONGRESS).select_related("person"))
+    return list(Mandate.objects.filter(congress__name=structure.CITY_CONGRESS).select_related("person"))
 
 
 # Refusal first: it must hold on an empty database as well as on a seeded one.
@@ -248,7 +248,7 @@ def test_id_numbers_pass_the_gb11643_checksum_and_match_the_person(seeded):
     persons = list(Person.objects.all())
 
     for person in persons:
-        assert demo.id_number_is_valid(person.id_number), person.id_number
+        assert people.id_number_is_valid(person.id_number), person.id_number
         assert person.id_number.startswith("3501")
         assert person.id_number[6:14] == person.birth_date.strftime("%Y%m%d")
         assert (int(person.id_number[16]) % 2 == 1) == (person.gender == Gender.MALE)
@@ -257,15 +257,15 @@ def test_id_numbers_pass_the_gb11643_checksum_and_match_the_person(seeded):
 
 def test_id_check_character_of_the_standard_example():
     # GB 11643-1999's example: 11010519491231002X.
-    assert demo.id_check_character("11010519491231002") == "X"
-    assert not demo.id_number_is_valid("110105194912310021")
+    assert people.id_check_character("11010519491231002") == "X"
+    assert not people.id_number_is_valid("110105194912310021")
 
 
 def test_names_are_generated_and_unique_per_birth_date(seeded):
     persons = list(Person.objects.all())
 
     assert len({(person.name, person.birth_date) for person in persons}) == len(persons)
-    assert not {person.name for person in persons} & demo.FAMOUS_NAMES
+    assert not {person.name for person in persons} & people.FAMOUS_NAMES
     assert all(2 <= len(person.name) <= 3 for person in persons)
     assert all(person.name_pinyin and person.name_initials for person in persons)
     assert all(person.email.endswith("@example.com") for person in persons)
@@ -311,7 +311,7 @@ def test_the_demo_deputy_is_a_gulou_city_deputy_and_a_provincial_deputy(seeded):
     assert all(m.status == MandateStatus.ACTIVE for m in mandates.values())
 
 
-@pytest.mark.parametrize("username", demo.DEMO_USERNAMES)
+@pytest.mark.parametrize("username", accounts.DEMO_USERNAMES)
 def test_demo_accounts_log_in_with_the_demo_password(seeded, client, settings, username):
     assert client.login(username=username, password=settings.LVZHI_DEMO_PASSWORD)
 
@@ -322,20 +322,20 @@ def test_demo_accounts_prints_the_table(seeded, settings):
     call_command("demo_accounts", stdout=out)
 
     lines = out.getvalue().splitlines()
-    for username in demo.DEMO_USERNAMES:
+    for username in accounts.DEMO_USERNAMES:
         line = next(line for line in lines if line.startswith(username + " "))
         assert settings.LVZHI_DEMO_PASSWORD in line
     assert any("城建环资工作委员会" in line and "委员会工作人员" in line for line in lines)
 
 
 def test_the_plan_is_deterministic():
-    first, second = demo.build_plan(), demo.build_plan()
+    first, second = plan.build_plan(), plan.build_plan()
 
     assert [(m.person.name, m.person.id_number, m.card_number) for m in first.mandates] == [
         (m.person.name, m.person.id_number, m.card_number) for m in second.mandates
     ]
     assert first.account_names == second.account_names
-    assert all(event.on <= demo.DEMO_TODAY for event in first.events)
+    assert all(event.on <= structure.DEMO_TODAY for event in first.events)
     assert min(m.start_date for m in first.mandates) == date(2022, 1, 5)
 
 
@@ -343,7 +343,7 @@ def test_demo_suggestions_give_the_demo_deputy_one_at_each_step(seeded):
     """``seed_demo --suggestions N`` (what ``make run`` does on an empty database) generates the
     suggestions and makes ``demo-deputy`` the lead of one per status, its reply recipients and
     contacts following; a second run adds nothing."""
-    from lvzhi.suggestions.management.commands.seed_suggestions import DEMO_DEPUTY_STATUSES
+    from lvzhi.demo.suggestions import DEMO_DEPUTY_STATUSES
     from lvzhi.suggestions.models import Contact, ReplyRecipient, Suggestion
 
     out, _ = seed(suggestions=120)
