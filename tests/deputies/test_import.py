@@ -664,7 +664,7 @@ def test_malformed_file_is_invalid_not_an_error(check_invalid):
 
 
 def test_too_many_rows(check_invalid, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(importer.workbook, "MAX_ROWS", 3)
 
     check_invalid([roster_row(n) for n in range(1, 5)], [error(None, "", "文件超过3行，请分批导入。")])
 
@@ -746,7 +746,7 @@ def test_apply_fails_cleanly_on_an_unexpected_error(upload, apply, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer.MandateEvent.objects, "bulk_create", explode)
+    monkeypatch.setattr(importer.bulk.MandateEvent.objects, "bulk_create", explode)
     roster_import = apply(roster_import)
 
     assert roster_import.status == STATUS.FAILED
@@ -848,7 +848,7 @@ def test_cancel_during_the_check_is_not_undone_by_it(
         roster_import_cancel(import_id=RosterImport.objects.get().pk, actor=staff)
         return check_roster(**kwargs)
 
-    monkeypatch.setattr(importer, "check_roster", cancelled_meanwhile)
+    monkeypatch.setattr(importer.services, "check_roster", cancelled_meanwhile)
     with django_capture_on_commit_callbacks(execute=True):
         roster_import_create(
             file=xlsx_file(roster_bytes([roster_row(1)])), congress=term.congress, term=term, actor=staff
