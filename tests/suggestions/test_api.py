@@ -869,10 +869,14 @@ def test_rejected_objection_needs_a_note(world, unit_user, staff):
     assert event_types(world.joint)[-1] == "objection.rejected"
 
 
+OBJECTION_NOT_VISIBLE = (404, {"detail": "未找到该交办异议，或您无权查看。"})
+# An objection stays between the office and the units concerned (docs/visibility.md): the deputies,
+# the county and the committee do not even see it.
 DECIDE_EXPECTED = {
     "anonymous": (403, ANONYMOUS),
-    "other_deputy": (404, {"detail": "未找到该交办异议，或您无权查看。"}),
-    "other_unit": (404, {"detail": "未找到该交办异议，或您无权查看。"}),
+    **dict.fromkeys(
+        ("lead", "cosigner", "other_deputy", "other_unit", "county", "committee"), OBJECTION_NOT_VISIBLE
+    ),
 }
 
 
@@ -1065,9 +1069,10 @@ def test_reply_drafts_are_the_units_until_released(world, users, unit_user, staf
     def replies_seen(role) -> list[int]:
         return [r["id"] for r in client(users[role]).get(f"{SUGGESTIONS}{world.joint.pk}/").data["replies"]]
 
+    # A draft is the unit's own until it submits it (docs/visibility.md), as on the page.
     assert (replies_seen("unit"), replies_seen("staff"), replies_seen("lead")) == (
         [drafted.data["id"]],
-        [drafted.data["id"]],
+        [],
         [],
     )
 

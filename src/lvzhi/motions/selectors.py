@@ -131,7 +131,7 @@ def converted_suggestion_events(motion: Motion, *, user) -> list:
     from lvzhi.suggestions.selectors import suggestion_events, suggestions_visible_to
 
     suggestion = suggestions_visible_to(user).filter(pk=motion.converted_suggestion_id).first()
-    return list(suggestion_events(suggestion)) if suggestion is not None else []
+    return suggestion_events(suggestion, user=user) if suggestion is not None else []
 
 
 def motion_proposers(motion: Motion) -> QuerySet[Mandate]:

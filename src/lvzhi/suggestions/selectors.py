@@ -2,6 +2,7 @@
 decides which suggestions a role may see. Missing and forbidden both give 404."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -24,9 +25,15 @@ from .models import (
     Assignment,
     Commitment,
     Contact,
+    Objection,
+    Reply,
+    ReplyRecipient,
     Suggestion,
+    SuggestionAttachment,
+    SuggestionEvent,
     SuggestionSigner,
 )
+from .visibility import SuggestionLens, lead_unit_ids
 
 # Only the deputies concerned see a suggestion before its lead submits it.
 PRIVATE_STATUSES = (SuggestionStatus.DRAFT,)
@@ -129,9 +136,133 @@ def suggestion_get(*, user, pk: int) -> Suggestion:
     return suggestion_list(user=user).get(pk=pk)
 
 
-def suggestion_events(suggestion: Suggestion):
-    """The history of a suggestion: its events in order, with who and which unit."""
-    return suggestion.events.select_related("actor", "assignment__unit").order_by("at", "id")
+def suggestion_events(suggestion: Suggestion, *, user) -> list[SuggestionEvent]:
+    """The history of a suggestion as ``user`` may read it (``visibility``): its events in order,
+    with who and which unit; the office's and units' internal exchanges only to those concerned."""
+    lens = SuggestionLens(user)
+    events = suggestion.events.select_related("actor", "assignment__unit", "assignment__parent")
+    return [lens.redacted(event) for event in lens.events(events).order_by("at", "id")]
+
+
+def objections_visible_to(user) -> QuerySet[Objection]:
+    """Objections on the suggestions ``user`` sees, as far as it may read them (``visibility``)."""
+    base = Objection.objects.filter(assignment__suggestion__in=suggestions_visible_to(user))
+    return SuggestionLens(user).objections(base)
+
+
+def replies_visible_to(user) -> QuerySet[Reply]:
+    """Replies on the suggestions ``user`` sees, as far as it may read them (``visibility``)."""
+    base = Reply.objects.filter(assignment__suggestion__in=suggestions_visible_to(user))
+    return SuggestionLens(user).replies(base)
+
+
+# -- One suggestion as a user sees it (the page and the API render this) -------------------------------
+
+
+@dataclass
+class AssignmentView:
+    """One unit's assignment as the user may see it."""
+
+    assignment: Assignment
+    objections: list  # empty unless the user sees the assignment's exchanges
+    input_visible: bool  # the co-unit's input (协办意见)
+    replies: list  # the replies the user may read, oldest first
+    review_visible: bool  # review notes (退回理由) on its replies
+
+
+@dataclass
+class SuggestionDetail:
+    """Everything ``user`` may see of one suggestion: the page and the API detail render it."""
+
+    suggestion: Suggestion
+    lens: SuggestionLens
+    assignments: list[AssignmentView]  # the units handling it (cancelled assignments left out)
+    merged: list[Suggestion]
+    merged_hidden: int
+
+    @property
+    def replies(self) -> list[Reply]:
+        """The replies the user may read, in the order they were written."""
+        return sorted((reply for view in self.assignments for reply in view.replies), key=lambda r: r.pk)
+
+
+def _with_detail(suggestions: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Everything a suggestion's detail shows, in a fixed number of queries whatever the length of
+    its history. Replaces whatever the given queryset prefetched (the list's lighter lookups)."""
+    return (
+        suggestions.prefetch_related(None)
+        .select_related(
+            "congress", "term", "session", "lead_mandate__person", "lead_mandate__electoral_unit", "field"
+        )
+        .prefetch_related(
+            Prefetch(
+                "signers",
+                queryset=SuggestionSigner.objects.select_related(
+                    "mandate__person", "mandate__electoral_unit"
+                ).order_by("order", "id"),
+            ),
+            Prefetch("attachments", queryset=SuggestionAttachment.objects.order_by("id")),
+            Prefetch(
+                "commitments", queryset=Commitment.objects.select_related("unit").order_by("due_date", "id")
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(status=AssignmentStatus.CANCELLED)
+                .select_related("unit", "parent__unit")
+                .order_by("id")
+                .prefetch_related(
+                    Prefetch(
+                        "contacts", queryset=Contact.objects.select_related("deputy__person", "recorded_by")
+                    ),
+                    "commitments",
+                    Prefetch(
+                        "objections",
+                        queryset=Objection.objects.select_related(
+                            "new_assignment__unit", "assignment__unit"
+                        ).order_by("id"),
+                    ),
+                    Prefetch(
+                        "replies",
+                        queryset=Reply.objects.order_by("id").prefetch_related(
+                            Prefetch(
+                                "recipients",
+                                queryset=ReplyRecipient.objects.select_related(
+                                    "mandate__person", "evaluation"
+                                ),
+                            )
+                        ),
+                    ),
+                ),
+            ),
+        )
+    )
+
+
+def suggestion_detail(*, user, pk: int, queryset: QuerySet[Suggestion] | None = None) -> SuggestionDetail:
+    """One suggestion as ``user`` may see it (``visibility``): its units' assignments with the objections,
+    input and replies the user may read, and its merged group. ``Suggestion.DoesNotExist`` when
+    the user does not see it. ``queryset``: the scope to read from, ``suggestions_visible_to(user)``
+    unless the caller names a narrower one (or the office's own paper draft, which the API's
+    create gives back to its writer)."""
+    scope = suggestions_visible_to(user) if queryset is None else queryset
+    suggestion = _with_detail(scope).get(pk=pk)
+    lens = SuggestionLens(user)
+    assignments = list(suggestion.assignments.all())
+    leads = lead_unit_ids(assignments)
+    views = []
+    for assignment in assignments:
+        assignment.suggestion = suggestion
+        views.append(
+            AssignmentView(
+                assignment=assignment,
+                objections=list(assignment.objections.all()) if lens.sees_exchanges(assignment) else [],
+                input_visible=lens.sees_input(assignment, leads),
+                replies=[r for r in assignment.replies.all() if lens.sees_reply(r, assignment)],
+                review_visible=lens.sees_exchanges(assignment),
+            )
+        )
+    merged, hidden = merged_suggestions(user=user, suggestion=suggestion)
+    return SuggestionDetail(suggestion, lens, views, merged, hidden)
 
 
 # -- The unit work list -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,16 +54,13 @@ from .choices import (
 from .filters import AssignmentFilter, SuggestionFilter
 from .models import (
     Assignment,
-    Contact,
     Evaluation,
-    Objection,
     Reply,
-    ReplyRecipient,
     Suggestion,
     SuggestionAttachment,
-    SuggestionSigner,
 )
 from .rules import rules_for
+from .visibility import SuggestionLens
 from .workflow import Action
 
 PAGE_SIZE = 50
@@ -1126,74 +1123,13 @@ def follow_up_reply_view(request, form, _suggestion, assignment):
 # -- The detail page --------------------------------------------------------------------------------
 
 
-def _detail_queryset(user):
-    """One suggestion with everything its page shows, in a fixed number of queries whatever the
-    length of its history. Starts from the user's scope, like every read."""
-    return (
-        selectors.suggestions_visible_to(user)
-        .select_related(
-            "congress", "term", "session", "lead_mandate__person", "lead_mandate__electoral_unit", "field"
-        )
-        .prefetch_related(
-            Prefetch(
-                "signers",
-                queryset=SuggestionSigner.objects.select_related(
-                    "mandate__person", "mandate__electoral_unit"
-                ).order_by("order", "id"),
-            ),
-            "attachments",
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.exclude(status=AssignmentStatus.CANCELLED)
-                .select_related("unit", "parent__unit")
-                .order_by("id")
-                .prefetch_related(
-                    Prefetch(
-                        "contacts", queryset=Contact.objects.select_related("deputy__person", "recorded_by")
-                    ),
-                    "commitments",
-                    Prefetch(
-                        "objections",
-                        queryset=Objection.objects.select_related("new_assignment__unit").order_by("id"),
-                    ),
-                    Prefetch(
-                        "replies",
-                        queryset=Reply.objects.order_by("id").prefetch_related(
-                            Prefetch(
-                                "recipients",
-                                queryset=ReplyRecipient.objects.select_related(
-                                    "mandate__person", "evaluation"
-                                ),
-                            )
-                        ),
-                    ),
-                ),
-            ),
-        )
-    )
-
-
-def _sees_internal(user) -> bool:
-    """Units' internal traffic (co-unit input, objections): the office, leaders and units."""
-    return is_office(user) or user.role in (Role.LEADER, Role.HANDLING_UNIT_STAFF)
-
-
-def _sees_reply(user, reply, assignment) -> bool:
-    """A released reply is seen by everyone who sees the suggestion; before that, the unit that
-    writes it, and the office once it is submitted."""
-    if reply.status == ReplyStatus.RELEASED:
-        return True
-    if is_office(user):
-        return reply.status != ReplyStatus.DRAFT
-    return user.role == Role.HANDLING_UNIT_STAFF and user.handling_unit_id == assignment.unit_id
-
-
-def _assignment_panels(user, suggestion, rules, today) -> list[dict]:
+def _assignment_panels(detail: selectors.SuggestionDetail, rules, today) -> list[dict]:
+    """The units' panels: what ``selectors.suggestion_detail`` lets the user see of each
+    assignment."""
     panels = []
-    internal = _sees_internal(user)
-    for assignment in suggestion.assignments.all():
-        replies = [reply for reply in assignment.replies.all() if _sees_reply(user, reply, assignment)]
-        for reply in replies:
+    for view in detail.assignments:
+        assignment = view.assignment
+        for reply in view.replies:
             reply.result_label = rules.result_class_label(reply.result_class) if reply.result_class else ""
         panels.append(
             {
@@ -1202,9 +1138,10 @@ def _assignment_panels(user, suggestion, rules, today) -> list[dict]:
                 "due_state": tables.due_state(assignment, today),
                 "contacts": assignment.contacts.all(),
                 "commitments": assignment.commitments.all(),
-                "objections": assignment.objections.all() if internal else [],
-                "show_input": internal and assignment.input_text,
-                "replies": replies,
+                "objections": view.objections,
+                "show_input": view.input_visible and assignment.input_text,
+                "show_review": view.review_visible,
+                "replies": view.replies,
             }
         )
     return panels
@@ -1215,12 +1152,13 @@ def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int 
     errors in place of the fresh one."""
     user = request.user
     try:
-        suggestion = _detail_queryset(user).get(pk=pk)
+        detail = selectors.suggestion_detail(user=user, pk=pk)
     except Suggestion.DoesNotExist as missing:
         raise _not_found() from missing
+    suggestion = detail.suggestion
     rules = rules_for(suggestion.congress_id)
     today = timezone.localdate()
-    assignments = {a.pk: a for a in suggestion.assignments.all()}
+    assignments = {view.assignment.pk: view.assignment for view in detail.assignments}
     cards, attach_card, page_errors = [], None, []
     available = workflow.available_actions(suggestion, user, today=today, rules=rules)
     action_names = {item.action for item in available}
@@ -1244,7 +1182,7 @@ def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int 
     if bound and bound[0] not in {card.key for card in cards} | ({attach_card.key} if attach_card else set()):
         # The action is no longer offered (done by someone else, or never this user's): say why.
         page_errors = [str(error) for errors in bound[1].errors.values() for error in errors]
-    merged, merged_hidden = selectors.merged_suggestions(user=user, suggestion=suggestion)
+    merged, merged_hidden = detail.merged, detail.merged_hidden
     context = {
         "suggestion": suggestion,
         "rules": rules,
@@ -1256,10 +1194,10 @@ def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int 
         "panels_from_apps": extensions.detail_panels(suggestion, user),
         "signers": suggestion.signers.all(),
         "attachments": suggestion.attachments.all(),
-        "panels": _assignment_panels(user, suggestion, rules, today),
+        "panels": _assignment_panels(detail, rules, today),
         "events": [
             (event, tables.event_unit(event), tables.event_details(event))
-            for event in selectors.suggestion_events(suggestion)
+            for event in selectors.suggestion_events(suggestion, user=user)
         ],
         "cards": cards,
         "attach_card": attach_card,
@@ -1304,12 +1242,12 @@ def attachment_delete_view(request, pk: int, attachment_pk: int):
 
 @login_required
 def reply_letter_view(request, pk: int, reply_pk: int):
-    """The sealed reply letter, to whoever may see the reply (``_sees_reply``)."""
+    """The sealed reply letter, to whoever may read the reply (``visibility``)."""
     suggestion = _visible_or_404(request.user, pk)
     reply = get_object_or_404(
-        Reply.objects.select_related("assignment"), pk=reply_pk, assignment__suggestion=suggestion
+        Reply.objects.select_related("assignment__parent"), pk=reply_pk, assignment__suggestion=suggestion
     )
-    if not reply.letter or not _sees_reply(request.user, reply, reply.assignment):
+    if not reply.letter or not SuggestionLens(request.user).sees_reply(reply, reply.assignment):
         raise _not_found()
     name = _("{number}答复函.pdf").format(number=suggestion.number_label or suggestion.pk)
     return FileResponse(reply.letter.open("rb"), as_attachment=True, filename=name)

@@ -48,6 +48,7 @@ from ..models import (
     SuggestionRules,
     SuggestionSigner,
 )
+from ..visibility import SuggestionLens
 
 
 def choice_code(choices, **kwargs) -> serializers.CharField:
@@ -61,6 +62,15 @@ def choice_code(choices, **kwargs) -> serializers.CharField:
 
 
 # --- Shapes shared by several responses -------------------------------------------------------
+
+
+def _lens(context) -> SuggestionLens | None:
+    """The reader's lens (``visibility``): given by the view, or from the request's user. None
+    only when a service's own result goes back to the unit or office that just acted."""
+    if "lens" in context:
+        return context["lens"]
+    request = context.get("request")
+    return SuggestionLens(request.user) if request is not None else None
 
 
 class DeputyReferenceSerializer(serializers.Serializer):
@@ -276,6 +286,13 @@ class ReplySerializer(serializers.ModelSerializer):
     def get_has_letter(self, reply: Reply) -> bool:
         return bool(reply.letter)
 
+    def to_representation(self, reply: Reply) -> dict:
+        data = super().to_representation(reply)
+        lens = _lens(self.context)
+        if lens is not None and not lens.sees_exchanges(reply.assignment):
+            data["return_reason"] = ""  # review notes stay between the office and the unit
+        return data
+
 
 class AvailableActionSerializer(serializers.Serializer):
     """What the user may do now (``workflow.available_actions``): the page's buttons."""
@@ -377,11 +394,30 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, assignment: Assignment) -> dict:
+        data = super().to_representation(assignment)
+        lens = _lens(self.context)
+        if lens is not None and not isinstance(self, SuggestionAssignmentSerializer):
+            if not lens.sees_input(assignment):
+                data["input_text"] = ""
+                data["input_submitted_at"] = None
+        return data
+
 
 class SuggestionAssignmentSerializer(AssignmentSerializer):
-    """An assignment inside the suggestion's detail, with its objections."""
+    """An assignment inside the suggestion's detail, with the objections the user may read; the
+    co-unit's input only to those it is written to (``visibility``). Serializes an
+    ``selectors.AssignmentView``."""
 
     objections = ObjectionSerializer(many=True, read_only=True)
+
+    def to_representation(self, view) -> dict:
+        data = super().to_representation(view.assignment)
+        data["objections"] = ObjectionSerializer(view.objections, many=True).data
+        if not view.input_visible:
+            data["input_text"] = ""
+            data["input_submitted_at"] = None
+        return data
 
     class Meta(AssignmentSerializer.Meta):
         fields = [*AssignmentSerializer.Meta.fields, "objections"]
@@ -405,12 +441,12 @@ class MergedSuggestionSerializer(serializers.ModelSerializer):
 class SuggestionDetailSerializer(SuggestionListSerializer):
     """The whole suggestion as the user may see it: text, co-signers, attachments, units and
     deadlines, the replies the user may read with their evaluations, promises, and the actions the
-    user may take now. The view puts the visible replies in the context (``replies``)."""
+    user may take now. Renders ``selectors.suggestion_detail`` (in the context as ``detail``)."""
 
     rejection_reason = choice_code(InadmissibleReason.choices)
     rejection_reason_display = ChoiceLabelField(InadmissibleReason.choices, source="rejection_reason")
     attachments = AttachmentSerializer(many=True, read_only=True)
-    assignments = SuggestionAssignmentSerializer(many=True, read_only=True)
+    assignments = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
     commitments = CommitmentSerializer(many=True, read_only=True)
     merged_suggestions = serializers.SerializerMethodField(
@@ -441,18 +477,24 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(SuggestionAssignmentSerializer(many=True))
+    def get_assignments(self, suggestion: Suggestion) -> list[dict]:
+        detail = self.context["detail"]
+        return SuggestionAssignmentSerializer(detail.assignments, many=True, context=self.context).data
+
     @extend_schema_field(MergedSuggestionSerializer(many=True))
     def get_merged_suggestions(self, suggestion: Suggestion) -> list[dict]:
-        visible, _hidden = self.context.get("merged", ([], 0))
-        return MergedSuggestionSerializer(visible, many=True).data
+        return MergedSuggestionSerializer(self.context["detail"].merged, many=True).data
 
     @extend_schema_field(serializers.IntegerField())
     def get_merged_hidden_count(self, suggestion: Suggestion) -> int:
-        return self.context.get("merged", ([], 0))[1]
+        return self.context["detail"].merged_hidden
 
     @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, suggestion: Suggestion) -> list[dict]:
-        return ReplySerializer(self.context.get("replies", []), many=True).data
+        detail = self.context["detail"]
+        context = {**self.context, "lens": detail.lens}
+        return ReplySerializer(detail.replies, many=True, context=context).data
 
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_available_actions(self, suggestion: Suggestion) -> list[dict]:

@@ -43,7 +43,6 @@ from ..models import (
     Reply,
     ReplyRecipient,
     Suggestion,
-    SuggestionAttachment,
     SuggestionRules,
 )
 from ..rules import rules_for
@@ -79,21 +78,9 @@ def _assignments_in_scope(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(suggestion__in=selectors.suggestions_visible_to(user))
 
 
-def _replies_visible_to(user) -> QuerySet[Reply]:
-    """Replies on the suggestions ``user`` sees: released ones for everybody; the office also sees
-    those waiting for the second review, and unit staff their own unit's drafts and returned ones."""
-    replies = Reply.objects.filter(assignment__suggestion__in=selectors.suggestions_visible_to(user))
-    if is_office(user):
-        return replies
-    released = Q(status=ReplyStatus.RELEASED)
-    if _is_unit_staff(user):
-        return replies.filter(released | Q(assignment__unit_id=user.handling_unit_id))
-    return replies.filter(released)
-
-
 def _replies_with_recipients(replies: QuerySet[Reply]) -> QuerySet[Reply]:
     return (
-        replies.select_related("assignment__unit")
+        replies.select_related("assignment__unit", "assignment__parent")
         .prefetch_related(
             Prefetch(
                 "recipients",
@@ -171,30 +158,15 @@ class SuggestionViewSet(
             return None
         return selectors.suggestion_count_if_unfiltered(user=request.user, params=request.query_params)
 
-    def _detail_queryset(self, queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
-        return queryset.prefetch_related(
-            "assignments__objections",
-            Prefetch("attachments", queryset=SuggestionAttachment.objects.order_by("id")),
-            Prefetch(
-                "commitments", queryset=Commitment.objects.select_related("unit").order_by("due_date", "id")
-            ),
-        )
-
     def _representation(self, suggestion_pk: int, *, queryset=None) -> dict:
         """The suggestion's detail as the user sees it now (read again after a service ran)."""
-        user = self.request.user
-        suggestion = self._detail_queryset(queryset if queryset is not None else self.get_queryset()).get(
-            pk=suggestion_pk
+        detail = selectors.suggestion_detail(
+            user=self.request.user,
+            pk=suggestion_pk,
+            queryset=queryset if queryset is not None else self.get_queryset(),
         )
-        replies = _replies_with_recipients(
-            _replies_visible_to(user).filter(assignment__suggestion_id=suggestion_pk)
-        )
-        context = {
-            **self.get_serializer_context(),
-            "replies": list(replies),
-            "merged": selectors.merged_suggestions(user=user, suggestion=suggestion),
-        }
-        return s.SuggestionDetailSerializer(suggestion, context=context).data
+        context = {**self.get_serializer_context(), "detail": detail}
+        return s.SuggestionDetailSerializer(detail.suggestion, context=context).data
 
     def retrieve(self, request, *args, **kwargs):
         suggestion = self.get_object()
@@ -445,7 +417,7 @@ class SuggestionViewSet(
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def events(self, request, pk=None):
         suggestion = self.get_object()
-        events = selectors.suggestion_events(suggestion)
+        events = selectors.suggestion_events(suggestion, user=request.user)
         return Response(s.SuggestionEventSerializer(events, many=True).data)
 
 
@@ -563,7 +535,7 @@ class AssignmentViewSet(
         return Response(self._representation(self.get_object().pk))
 
     def _reply_representation(self, reply_pk: int, *, status_code=status.HTTP_200_OK) -> Response:
-        reply = _replies_with_recipients(_replies_visible_to(self.request.user)).get(pk=reply_pk)
+        reply = _replies_with_recipients(selectors.replies_visible_to(self.request.user)).get(pk=reply_pk)
         return Response(s.ReplySerializer(reply).data, status=status_code)
 
     @extend_schema(
@@ -725,7 +697,7 @@ class AssignmentViewSet(
         else:
             drafted, skipped = [services.reply_draft(**values)], []
         order = [reply.pk for reply in drafted]
-        replies = _replies_with_recipients(_replies_visible_to(request.user)).in_bulk(order)
+        replies = _replies_with_recipients(selectors.replies_visible_to(request.user)).in_bulk(order)
         reply = replies[order[0]]
         reply.merged_replies = [replies[pk] for pk in order[1:]]
         reply.merged_skipped = [{"assignment": other, "reason": reason} for other, reason in skipped]
@@ -791,7 +763,7 @@ class ObjectionViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Objection.objects.filter(assignment__in=_assignments_in_scope(self.request.user))
+            selectors.objections_visible_to(self.request.user)
             .select_related("assignment__unit")
             .order_by("id")
         )
@@ -873,7 +845,7 @@ class ReplyViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     not_found_message = REPLY_NOT_VISIBLE
 
     def get_queryset(self):
-        return _replies_with_recipients(_replies_visible_to(self.request.user))
+        return _replies_with_recipients(selectors.replies_visible_to(self.request.user))
 
     @extend_schema(
         summary="Review a reply (second review)",
@@ -911,7 +883,7 @@ class ReplyRecipientViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     not_found_message = RECIPIENT_NOT_VISIBLE
 
     def get_queryset(self):
-        released = _replies_visible_to(self.request.user).filter(status=ReplyStatus.RELEASED)
+        released = selectors.replies_visible_to(self.request.user).filter(status=ReplyStatus.RELEASED)
         return (
             ReplyRecipient.objects.filter(reply__in=released)
             .select_related("mandate__person", "evaluation")
