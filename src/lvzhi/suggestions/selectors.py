@@ -31,8 +31,10 @@ from .models import (
     Suggestion,
     SuggestionAttachment,
     SuggestionEvent,
+    SuggestionRules,
     SuggestionSigner,
 )
+from .rules import rules_for
 from .visibility import SuggestionLens, lead_unit_ids
 
 # Only the deputies concerned see a suggestion before its lead submits it.
@@ -175,6 +177,7 @@ class SuggestionDetail:
     """Everything ``user`` may see of one suggestion: the page and the API detail render it."""
 
     suggestion: Suggestion
+    rules: SuggestionRules  # the congress's, read once for the whole request
     lens: SuggestionLens
     assignments: list[AssignmentView]  # the units handling it (cancelled assignments left out)
     merged: list[Suggestion]
@@ -238,7 +241,9 @@ def _with_detail(suggestions: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     )
 
 
-def suggestion_detail(*, user, pk: int, queryset: QuerySet[Suggestion] | None = None) -> SuggestionDetail:
+def suggestion_detail(
+    *, user, pk: int, queryset: QuerySet[Suggestion] | None = None, rules: SuggestionRules | None = None
+) -> SuggestionDetail:
     """One suggestion as ``user`` may see it (``visibility``): its units' assignments with the objections,
     input and replies the user may read, and its merged group. ``Suggestion.DoesNotExist`` when
     the user does not see it. ``queryset``: the scope to read from, ``suggestions_visible_to(user)``
@@ -262,7 +267,9 @@ def suggestion_detail(*, user, pk: int, queryset: QuerySet[Suggestion] | None = 
             )
         )
     merged, hidden = merged_suggestions(user=user, suggestion=suggestion)
-    return SuggestionDetail(suggestion, lens, views, merged, hidden)
+    if rules is None or rules.congress_id != suggestion.congress_id:
+        rules = rules_for(suggestion.congress_id)
+    return SuggestionDetail(suggestion, rules, lens, views, merged, hidden)
 
 
 # -- The unit work list -----------------------------------------------------------------------------

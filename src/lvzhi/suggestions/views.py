@@ -363,15 +363,16 @@ def _back_to_detail(request, suggestion):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _refused(request, spec, suggestion, assignment, form, *, status: int = 200):
+def _refused(request, spec, suggestion, assignment, form, rules, *, status: int = 200):
     """Show the refused card: alone for HTMX (swapped in place), else inside the whole page."""
-    rules = rules_for(suggestion.congress_id)
     if request.htmx:
         card = _card(spec, request, suggestion, assignment, rules, form=form)
         return render(
             request, "suggestions/partials/action_card.html", {"card": card, "suggestion": suggestion}
         )
-    return _render_detail(request, suggestion.pk, bound=(spec.key(assignment), form), status=status)
+    return _render_detail(
+        request, suggestion.pk, bound=(spec.key(assignment), form), status=status, rules=rules
+    )
 
 
 def _action_view(spec: ActionSpec):
@@ -397,7 +398,7 @@ def _action_view(spec: ActionSpec):
             rules = rules_for(suggestion.congress_id)
             form = _make_form(spec, request, suggestion, assignment, rules, request.POST, request.FILES)
             if not form.is_valid():
-                return _refused(request, spec, suggestion, assignment, form)
+                return _refused(request, spec, suggestion, assignment, form, rules)
             try:
                 message = perform(request, form, suggestion, assignment)
             except ConflictError as error:
@@ -411,13 +412,13 @@ def _action_view(spec: ActionSpec):
                 form = _make_form(spec, request, suggestion, assignment, rules, data, request.FILES)
                 form.is_valid()
                 form.add_error(None, error.message)
-                return _refused(request, spec, suggestion, assignment, form, status=409)
+                return _refused(request, spec, suggestion, assignment, form, rules, status=409)
             except ForbiddenError as error:
                 form.add_error(None, error.message)
-                return _refused(request, spec, suggestion, assignment, form, status=403)
+                return _refused(request, spec, suggestion, assignment, form, rules, status=403)
             except DomainError as error:
                 _add_domain_error(form, error)
-                return _refused(request, spec, suggestion, assignment, form)
+                return _refused(request, spec, suggestion, assignment, form, rules)
             messages.success(request, message)
             return _back_to_detail(request, suggestion)
 
@@ -1147,16 +1148,15 @@ def _assignment_panels(detail: selectors.SuggestionDetail, rules, today) -> list
     return panels
 
 
-def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int = 200):
+def _render_detail(request, pk: int, *, bound: tuple | None = None, status: int = 200, rules=None):
     """The detail page; ``bound`` = (card key, bound form) shows a refused action's form with its
     errors in place of the fresh one."""
     user = request.user
     try:
-        detail = selectors.suggestion_detail(user=user, pk=pk)
+        detail = selectors.suggestion_detail(user=user, pk=pk, rules=rules)
     except Suggestion.DoesNotExist as missing:
         raise _not_found() from missing
-    suggestion = detail.suggestion
-    rules = rules_for(suggestion.congress_id)
+    suggestion, rules = detail.suggestion, detail.rules
     today = timezone.localdate()
     assignments = {view.assignment.pk: view.assignment for view in detail.assignments}
     cards, attach_card, page_errors = [], None, []

@@ -499,7 +499,7 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_available_actions(self, suggestion: Suggestion) -> list[dict]:
         request = self.context["request"]
-        actions = workflow.available_actions(suggestion, request.user)
+        actions = workflow.available_actions(suggestion, request.user, rules=self.context["detail"].rules)
         return AvailableActionSerializer(actions, many=True).data
 
 
