@@ -5,7 +5,7 @@ writing the missing ones (``seed_accounts``) and listing those that exist (``dem
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.conf import settings
 
@@ -16,8 +16,11 @@ from lvzhi.deputies.models import Person
 from .report import SeedReport
 from .structure import CITY_CONGRESS, Structure
 
-if TYPE_CHECKING:
-    from .plan import DemoPlan
+
+class DemoPlan(Protocol):
+    """What the accounts take from the plan (``plan.DemoPlan``): the demo deputies' names."""
+
+    account_names: dict[str, str]
 
 
 @dataclass(frozen=True)

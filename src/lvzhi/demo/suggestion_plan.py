@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -54,8 +54,12 @@ from lvzhi.suggestions.rules import rules_for
 from .accounts import DEMO_UNIT_HANDLING
 from .structure import CITY_CONGRESS, CITY_TERM, DEMO_TODAY, FIELDS
 
-if TYPE_CHECKING:
-    from .suggestions import Batch
+
+class Batch(Protocol):
+    """Where a planned suggestion's rows go (``suggestions.Batch`` writes them)."""
+
+    suggestions: list[Suggestion]
+    plans: list[dict]
 
 
 NEEDS_DEMO = "请先载入演示数据：lvzhi seed_demo（需要福州市人大、代表、承办单位和演示账户）。"
