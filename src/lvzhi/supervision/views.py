@@ -13,7 +13,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lvzhi.accounts.roles import is_office
-from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
+from lvzhi.core.errors import DomainError
 from lvzhi.core.excel import workbook_bytes, xlsx_response
+from lvzhi.core.lists import add_domain_error, filtered, not_found, status_of, without_empty
 from lvzhi.organizations.models import Congress
 from lvzhi.suggestions import tables as suggestion_tables
 from lvzhi.suggestions.models import Suggestion
@@ -51,35 +52,6 @@ LIST_SELECTS = ("kind", "status", "leader", "committee")
 # -- Shared helpers ---------------------------------------------------------------------------------
 
 
-def _not_found() -> Http404:
-    return Http404(_("未找到该页面，或您无权访问。"))
-
-
-def _without_empty(query: QueryDict) -> QueryDict:
-    """The query string without empty values: a select's “全部” (``""``) means no filter."""
-    cleaned = QueryDict(mutable=True)
-    for key in query:
-        values = [value for value in query.getlist(key) if value != ""]
-        if values:
-            cleaned.setlist(key, values)
-    return cleaned
-
-
-def _filtered(filterset):
-    """The filtered queryset; a forged filter value shows nothing, never everything."""
-    if not filterset.is_bound:
-        return filterset.queryset
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
-
-
-def _add_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _status_of(error: DomainError) -> int:
-    return 409 if isinstance(error, ConflictError) else 403 if isinstance(error, ForbiddenError) else 200
-
-
 def _picker(candidates, q: str, posted: str = ""):
     """The candidates a picker offers: the first ``PICKER_LIMIT`` matching the search, plus the one
     posted (so that a refused form shows it again)."""
@@ -97,9 +69,9 @@ def item_list_view(request):
     table only."""
     user = request.user
     filterset = SupervisionItemFilter(
-        _without_empty(request.GET) or None, queryset=selectors.supervision_item_list(user=user)
+        without_empty(request.GET) or None, queryset=selectors.supervision_item_list(user=user)
     )
-    items = _filtered(filterset)
+    items = filtered(filterset)
     if request.GET.get("export") == "xlsx":
         rows = (tables.item_export_row(item) for item in items[:EXPORT_LIMIT])
         content = workbook_bytes(_("建议督办"), [str(h) for h in tables.ITEM_EXPORT_HEADERS], rows)
@@ -130,7 +102,7 @@ def item_start_view(request):
     suggestion in their fields. Suggestions are picked by title or number (``?q=``)."""
     user = request.user
     if not selectors.may_start_supervision(user):
-        raise _not_found()
+        raise not_found()
     q = request.GET.get("q", "")
     preselected = request.GET.get("suggestion", "")
     candidates = selectors.supervision_candidates(user=user)
@@ -160,7 +132,7 @@ def item_start_view(request):
                 decision_ref=data["decision_ref"],
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -247,9 +219,9 @@ def _item_action(name: str, form_class, perform):
             try:
                 message = perform(request, item, form.cleaned_data)
             except DomainError as error:
-                _add_domain_error(form, error)
+                add_domain_error(form, error)
                 item = _item_or_404(request.user, pk)
-                return _render_detail(request, item, bound={name: form}, status=_status_of(error))
+                return _render_detail(request, item, bound={name: form}, status=status_of(error))
             messages.success(request, message)
             return redirect("supervision:detail", pk=pk)
         return _render_detail(request, item, bound={name: form})
@@ -309,8 +281,8 @@ def item_edit_view(request, pk: int):
                 actor=request.user,
             )
         except DomainError as error:
-            _add_domain_error(form, error)
-            status = _status_of(error)
+            add_domain_error(form, error)
+            status = status_of(error)
         else:
             messages.success(request, _("已调整督办安排。"))
             return redirect("supervision:detail", pk=pk)
@@ -323,7 +295,7 @@ def carry_over_view(request):
     """The office carries over the year's unfinished key items to the next year (the form asks
     first); the yearly job does the same on 1 January."""
     if not is_office(request.user):
-        raise _not_found()
+        raise not_found()
     form = forms.CarryOverForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写正确的结转年度。"))
@@ -351,12 +323,12 @@ def carry_over_view(request):
 
 def _require_campaigns(user) -> None:
     if not selectors.may_see_campaigns(user):
-        raise _not_found()
+        raise not_found()
 
 
 def _require_office(user) -> None:
     if not is_office(user):
-        raise _not_found()
+        raise not_found()
 
 
 def _campaign_or_404(user, pk: int) -> SupervisionCampaign:
@@ -391,7 +363,7 @@ def campaign_create_view(request):
                 raise DomainError(_("请先在组织结构中建立人大。"))
             campaign = services.campaign_create(congress=congress, actor=user, **data)
         except DomainError as error:
-            _add_domain_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已创建督办月活动“{name}”。").format(name=campaign.name))
             return redirect("supervision:campaign_detail", pk=campaign.pk)
@@ -414,8 +386,8 @@ def campaign_edit_view(request, pk: int):
                 actor=user,
             )
         except DomainError as error:
-            _add_domain_error(form, error)
-            status = _status_of(error)
+            add_domain_error(form, error)
+            status = status_of(error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("supervision:campaign_detail", pk=pk)
@@ -494,8 +466,8 @@ def campaign_add_view(request, pk: int):
                 campaign=campaign, suggestions=list(form.cleaned_data["suggestions"]), actor=user
             )
         except DomainError as error:
-            _add_domain_error(form, error)
-            return _render_campaign(request, campaign, add_form=form, status=_status_of(error))
+            add_domain_error(form, error)
+            return _render_campaign(request, campaign, add_form=form, status=status_of(error))
         messages.success(request, _("已将{count}件建议列入督办月。").format(count=len(entries)))
         return redirect("supervision:campaign_detail", pk=pk)
     return _render_campaign(request, campaign, add_form=form)
@@ -558,8 +530,8 @@ def meeting_new_view(request):
                     actor=user,
                 )
             except DomainError as error:
-                _add_domain_error(form, error)
-                status = _status_of(error)
+                add_domain_error(form, error)
+                status = status_of(error)
             else:
                 messages.success(
                     request,
