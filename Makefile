@@ -33,6 +33,7 @@ assets/node_modules/.installed: assets/package.json assets/package-lock.json
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 
 bench: install
 	bench/run
