@@ -318,11 +318,13 @@ def test_the_whole_life_of_a_joint_suggestion(new_page):
             f"{today.isoformat()} · 办前 · 走访 · {lead_name}",
         ),
         ("记录承诺事项", LEAD_UNIT, names["demo-unit"], "办理中", f"兑现期限 {commitment_due.isoformat()}"),
-        ("提交答复", LEAD_UNIT, names["demo-unit"], "办理中 → 答复待审核", "办理结果：B"),
+        # A reply's content is the unit's and the office's until released (docs/visibility.md): the
+        # deputy follows the step, and reads the result class when the reply goes out.
+        ("提交答复", LEAD_UNIT, names["demo-unit"], "办理中 → 答复待审核", ""),
         ("答复发出", LEAD_UNIT, names["demo-staff"], "答复待审核 → 已答复", "办理结果：B"),
         ("代表评价", LEAD_UNIT, names["demo-deputy"], "已答复", "不满意（过程：基本满意；结果：不满意）"),
         ("不满意，重新办理", LEAD_UNIT, names["demo-deputy"], "已答复 → 重新办理", "进度太慢"),
-        ("提交答复", LEAD_UNIT, names["demo-unit"], "重新办理 → 答复待审核", "办理结果：A"),
+        ("提交答复", LEAD_UNIT, names["demo-unit"], "重新办理 → 答复待审核", ""),
         ("答复发出", LEAD_UNIT, names["demo-staff"], "答复待审核 → 已答复", "办理结果：A"),
         ("代表评价", LEAD_UNIT, names["demo-deputy"], "已答复", "满意（过程：满意；结果：满意）"),
         ("代表评价", LEAD_UNIT, names["t-cosigner-1"], "已答复", "满意（过程：满意；结果：满意）"),
