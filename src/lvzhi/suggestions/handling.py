@@ -5,17 +5,22 @@ and what other apps (``lvzhi.supervision``) may call.
   suggestion's row lock first, so concurrent actions queue;
 - history: ``record_event`` writes a ``SuggestionEvent``; ``roll_up`` sets the suggestion's status
   from its assignments (``workflow.status_from_assignments``);
+- moves: ``suggestion_move`` (set the suggestion's status, save, write the event) and
+  ``assignment_move`` (set the assignment's status, save, roll up, write the event), the steps
+  every plain transition takes in that order;
 - deadlines: ``deadline_from`` and ``Deadlines`` (a working-day deadline in a year without holiday
   data is ``None`` and flagged, never counted as weekdays);
 - assignments: ``build_assignment``/``new_assignment`` with their deadlines, ``cancel_assignment``,
   ``schedule_assignment_reminders``;
+- batches (bulk assignment, supervision's batch actions): ``refuse_batch`` refuses all of a batch,
+  naming the first ten problems;
 - side effects after commit: ``notify``, ``remind``, ``remind_done``, ``remind_cancel`` and the
   recipients ``unit_users``, ``deputy_users``, ``office_users``.
 
 Nothing here checks who may act: the calling service checks the transition (``workflow``) first.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -115,6 +120,73 @@ def roll_up(suggestion: Suggestion, actor) -> tuple[str, str]:
         suggestion.status = after
         save_fields(suggestion, actor, ["status"])
     return before, after
+
+
+def suggestion_move(
+    suggestion: Suggestion,
+    target: str,
+    *,
+    actor,
+    event_type: str,
+    fields: Iterable[str] = (),
+    reason="",
+    payload: dict | None = None,
+) -> str:
+    """Move the suggestion itself to ``target``: save its status with the other ``fields`` the
+    caller has set, and write the event from the status before. Returns the status before."""
+    before = suggestion.status
+    suggestion.status = target
+    save_fields(suggestion, actor, ["status", *fields])
+    record_event(
+        suggestion,
+        event_type,
+        actor,
+        from_status=before,
+        to_status=suggestion.status,
+        reason=reason,
+        payload=payload,
+    )
+    return before
+
+
+def assignment_move(
+    assignment: Assignment,
+    target: str,
+    *,
+    actor,
+    event_type: str,
+    fields: Iterable[str] = (),
+    reason="",
+    payload: dict | None = None,
+) -> tuple[str, str]:
+    """Move ``assignment`` (locked with ``lock_assignment``, so its ``suggestion`` is the locked
+    one) to ``target``: save its status with the other ``fields`` the caller has set, roll the
+    suggestion's status up and write the event on the assignment. Returns the suggestion's status
+    before and after."""
+    assignment.status = target
+    save_fields(assignment, actor, ["status", *fields])
+    suggestion = assignment.suggestion
+    before, after = roll_up(suggestion, actor)
+    record_event(
+        suggestion,
+        event_type,
+        actor,
+        from_status=before,
+        to_status=after,
+        assignment=assignment,
+        reason=reason,
+        payload=payload,
+    )
+    return before, after
+
+
+def refuse_batch(problems: list, message, *, field: str | None = None) -> None:
+    """All or nothing: if any item of a batch is refused, refuse the batch with ``message`` (its
+    ``{errors}`` the first ten problems, ``{more}`` how many there are beyond them)."""
+    if problems:
+        shown = "；".join(str(problem) for problem in problems[:10])
+        more = _("等{count}条").format(count=len(problems)) if len(problems) > 10 else ""
+        raise DomainError(message.format(errors=shown, more=more), field=field)
 
 
 def deadline_from(start: date, *, months: int = 0, working_days: int = 0) -> tuple[date | None, bool]:
