@@ -20,6 +20,7 @@ from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.suggestions import services
 from lvzhi.suggestions.choices import AssignmentRole, AssignmentStatus, ReplyStatus, SuggestionStatus
 from lvzhi.suggestions.models import Assignment, Reply, ReplyRecipient, Suggestion, SuggestionRules
+from lvzhi.suggestions.services import replies as reply_services
 
 from ..factories import CongressFactory, MandateFactory, TermFactory, UserFactory
 from .factories import SuggestionFactory, accept, pdf
@@ -766,13 +767,13 @@ def test_two_merged_drafts_at_once_queue_instead_of_deadlocking(merged, unit_use
     colleague = UserFactory(username="t-unit-2", role=Role.HANDLING_UNIT_STAFF, handling_unit=lead_unit)
     acknowledge(merged.lead_first, merged.lead_second, user=unit_user)
     barrier = threading.Barrier(2)
-    real_write = services._write_draft
+    real_write = reply_services._write_draft
 
     def slow_write(*args, **kwargs):
         time.sleep(0.3)  # hold the locks while the other thread arrives
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_write_draft", slow_write)
+    monkeypatch.setattr(reply_services, "_write_draft", slow_write)
     outcomes = {}
 
     def draft(name, actor, assignment):

@@ -13,7 +13,7 @@ from django.db import connection
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.deputies.choices import MandateStatus
 from lvzhi.notifications.models import Notification, Reminder
-from lvzhi.suggestions import services
+from lvzhi.suggestions import handling, services
 from lvzhi.suggestions.choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -1288,13 +1288,13 @@ def test_two_reviewers_at_once_cannot_both_win(
     )
     read_version = suggestion.version
     barrier = threading.Barrier(2)
-    real_event = services.record_event
+    real_event = handling.record_event
 
     def slow_event(*args, **kwargs):
         time.sleep(0.3)  # hold the lock while the other thread arrives
         return real_event(*args, **kwargs)
 
-    monkeypatch.setattr(services, "record_event", slow_event)
+    monkeypatch.setattr(handling, "record_event", slow_event)
     outcomes = {}
 
     def decide(name, actor, decision, extra):
