@@ -24,6 +24,7 @@ from lvzhi.supervision.models import (
     SupervisionCampaign,
     SupervisionItem,
 )
+from lvzhi.supervision.services import items as item_services
 
 from ..factories import CongressFactory, HandlingUnitFactory, UserFactory
 from ..suggestions.conftest import at
@@ -942,7 +943,7 @@ def test_two_offices_listing_the_same_item_at_once_make_one(
     refused as a duplicate (never an integrity error)."""
     suggestion = assigned_suggestion(gulou_mandate, unit=lead_unit, field=urban_field)
     barrier = threading.Barrier(2)
-    real_event = services._event
+    real_event = item_services.record_event
 
     def slow_event(*args, **kwargs):
         import time
@@ -950,7 +951,7 @@ def test_two_offices_listing_the_same_item_at_once_make_one(
         time.sleep(0.3)  # hold the lock while the other thread arrives
         return real_event(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_event", slow_event)
+    monkeypatch.setattr(item_services, "record_event", slow_event)
     outcomes = {}
 
     def run(name, actor):
