@@ -6,14 +6,14 @@ the year and mark it complete, ``deadlines_recompute_flagged`` computes what wai
 each deadline originally ran from and with the rules the services used:
 
 - ``Suggestion.assign_due``: between sessions, ``assign_within_working_days`` from the day it was
-  received (``services._mark_submitted``);
+  received (``services.drafting._mark_submitted``);
 - ``Assignment.objection_deadline``, ``reply_due``, ``co_input_due``: from ``assigned_on``
   (``handling.build_assignment``); a sub-unit's assignment inherits its parent's
   (``services.assignment_reassign``) and has no objection window;
 - ``Assignment.rehandling_due``: from the day re-handling started, its latest ``REHANDLING``
-  event (``services._start_rehandling``);
+  event (``services.evaluation._start_rehandling``);
 - ``ReplyRecipient.evaluation_due``: ``evaluation_working_days`` from the day the reply was
-  released (``services._release``).
+  released (``services.replies._release``).
 
 It fills only deadlines that are empty and computable now, clears a row's flag once nothing on it
 is missing, and leaves rows reaching a year still unknown flagged. Each suggestion is one

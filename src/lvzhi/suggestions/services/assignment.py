@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -297,7 +298,7 @@ def suggestions_assign_bulk(
             kind="suggestion.assigned_bulk",
             title=str(_("您单位新交办建议{count}件，请及时签收。").format(count=count)),
             body="",
-            link="/suggestions/work/",
+            link=reverse("suggestions:work"),
             target=None,
         )
     return assignments

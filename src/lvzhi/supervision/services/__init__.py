@@ -30,26 +30,20 @@ from .carry_over import supervision_carry_over
 from .items import ITEM_EDITABLE, supervision_start, supervision_update
 from .meetings import MeetingRow, dissatisfied_meeting_hold
 from .plumbing import (
-    CAMPAIGN_LINK,
     GONE,
     IN_HANDLING,
-    ITEM_LINK,
-    MEETING_LINK,
     SUPERVISABLE,
-    WORK_LINK,
     YEARS,
+    item_link,
+    work_link,
 )
 
 __all__ = [
     "CAMPAIGN_EDITABLE",
-    "CAMPAIGN_LINK",
     "GONE",
     "IN_HANDLING",
     "ITEM_EDITABLE",
-    "ITEM_LINK",
-    "MEETING_LINK",
     "SUPERVISABLE",
-    "WORK_LINK",
     "YEARS",
     "MeetingRow",
     "campaign_add_suggestions",
@@ -57,10 +51,12 @@ __all__ = [
     "campaign_remove_suggestion",
     "campaign_update",
     "dissatisfied_meeting_hold",
+    "item_link",
     "supervision_activity_record",
     "supervision_carry_over",
     "supervision_finish",
     "supervision_reopen",
     "supervision_start",
     "supervision_update",
+    "work_link",
 ]

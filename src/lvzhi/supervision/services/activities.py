@@ -16,9 +16,9 @@ from ..choices import ActivityKind
 from ..models import SupervisionActivity, SupervisionItem
 from ..workflow import Action
 from .plumbing import (
-    ITEM_LINK,
     check_not_future,
     committee_users,
+    item_link,
     item_move,
     item_payload,
     lock_item,
@@ -69,7 +69,7 @@ def supervision_activity_record(
             activity=ActivityKind(kind).label, title=suggestion.title
         ),
         body=note,
-        link=ITEM_LINK.format(pk=item.pk),
+        link=item_link(item),
         target=item,
     )
     return activity
@@ -99,7 +99,7 @@ def supervision_finish(
         payload=item_payload(item),
     )
     title = _("督办完成（{kind}）：{title}").format(kind=item.get_kind_display(), title=suggestion.title)
-    link = ITEM_LINK.format(pk=item.pk)
+    link = item_link(item)
     notify(team_recipients(item), kind="supervision.finished", title=title, link=link, target=item)
     notify(
         committee_users(item.committee_id), kind="supervision.finished", title=title, link=link, target=item
@@ -133,7 +133,7 @@ def supervision_reopen(*, item, reason: str, actor, expected_version: int | None
         kind="supervision.reopened",
         title=_("恢复督办（{kind}）：{title}").format(kind=item.get_kind_display(), title=suggestion.title),
         body=reason,
-        link=ITEM_LINK.format(pk=item.pk),
+        link=item_link(item),
         target=item,
     )
     return item

@@ -13,19 +13,19 @@ from lvzhi.core.errors import ConflictError, DomainError
 from lvzhi.core.models import save_fields
 from lvzhi.organizations.models import Congress
 from lvzhi.suggestions.choices import SuggestionEventType as E
-from lvzhi.suggestions.handling import lock_suggestion, record_event, refuse_batch, unit_users
+from lvzhi.suggestions.handling import link_to, lock_suggestion, record_event, refuse_batch, unit_users
 from lvzhi.suggestions.models import Suggestion
 
 from ..models import CampaignSuggestion, SupervisionCampaign
 from .plumbing import (
     GONE,
     IN_HANDLING,
-    WORK_LINK,
     S,
     check_office,
     check_year,
     notify,
     open_unit_ids,
+    work_link,
 )
 
 CAMPAIGN_EDITABLE = frozenset({"name", "year", "starts_on", "ends_on", "note"})
@@ -174,7 +174,7 @@ def campaign_add_suggestions(*, campaign, suggestions: Sequence, actor) -> list[
             title=_("您单位有{count}件建议列入“{name}”（{start}至{end}），请加快办理。").format(
                 count=count, name=campaign.name, start=payload["starts_on"], end=payload["ends_on"]
             ),
-            link=WORK_LINK,
+            link=work_link(),
             target=campaign,
         )
     return entries
@@ -202,6 +202,6 @@ def campaign_remove_suggestion(*, campaign, suggestion, actor) -> None:
         unit_users(*open_unit_ids([suggestion.pk])[suggestion.pk]),
         kind="supervision.campaign_removed",
         title=_("建议已移出“{name}”：{title}").format(name=campaign.name, title=suggestion.title),
-        link=f"/suggestions/{suggestion.pk}/",
+        link=link_to(suggestion),
         target=suggestion,
     )

@@ -14,7 +14,7 @@ from .. import workflow
 from ..choices import SupervisionKind, SupervisionStatus
 from ..models import SupervisionItem
 from ..workflow import Action
-from .plumbing import ITEM_LINK, check_year, item_move, item_payload, notify, team_recipients
+from .plumbing import check_year, item_link, item_move, item_payload, notify, team_recipients
 
 
 @transaction.atomic
@@ -98,7 +98,7 @@ def supervision_carry_over(*, year: int, actor=None, congress=None) -> list[Supe
             title=_("您领衔督办的建议转入{year}年度继续督办：{title}").format(
                 year=year + 1, title=suggestion.title
             ),
-            link=ITEM_LINK.format(pk=successor.pk),
+            link=item_link(successor),
             target=successor,
         )
         carried.append(successor)

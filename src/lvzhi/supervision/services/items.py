@@ -12,7 +12,7 @@ from lvzhi.accounts.roles import is_office
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.core.models import save_fields
 from lvzhi.suggestions.choices import SuggestionEventType as E
-from lvzhi.suggestions.handling import lock_suggestion, record_event, unit_users
+from lvzhi.suggestions.handling import link_to, lock_suggestion, record_event, unit_users
 from lvzhi.suggestions.models import Suggestion
 from lvzhi.suggestions.selectors import suggestions_visible_to
 
@@ -22,12 +22,12 @@ from ..models import SupervisionItem
 from ..workflow import Action
 from .plumbing import (
     GONE,
-    ITEM_LINK,
     SUPERVISABLE,
     S,
     check_not_future,
     check_year,
     committee_users,
+    item_link,
     item_payload,
     lock_item,
     notify,
@@ -177,7 +177,7 @@ def supervision_start(
             team=[str(member) for member in team_members],
         ),
     )
-    link = ITEM_LINK.format(pk=item.pk)
+    link = item_link(item)
     label = SupervisionKind(kind).label
     if leader is not None:
         notify(
@@ -207,7 +207,7 @@ def supervision_start(
         title=_("您单位承办的建议已列为{year}年度{kind}：{title}").format(
             year=year, kind=label, title=suggestion.title
         ),
-        link=f"/suggestions/{suggestion.pk}/",
+        link=link_to(suggestion),
         target=suggestion,
     )
     return item
@@ -269,7 +269,7 @@ def supervision_update(*, item, expected_version: int, changes: dict, actor) -> 
             committee=item.committee.name if item.committee_id else "",
         ),
     )
-    link = ITEM_LINK.format(pk=item.pk)
+    link = item_link(item)
     if item.leader_id and item.leader_id != old_leader_id:
         notify(
             users(item.leader_id),

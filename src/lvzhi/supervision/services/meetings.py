@@ -30,7 +30,7 @@ from lvzhi.suggestions.rules import rules_for
 
 from ..choices import MeetingDecision
 from ..models import DissatisfiedMeeting, MeetingReassignment
-from .plumbing import WORK_LINK, check_not_future, check_office, notify
+from .plumbing import check_not_future, check_office, notify, work_link
 
 
 class MeetingRow(NamedTuple):
@@ -229,7 +229,7 @@ def dissatisfied_meeting_hold(
             unit_users(unit_id),
             kind=f"supervision.meeting_{kind}",
             title=titles[kind].format(count=count, due=iso_date(due) or _("待补录工作日历后确定的日期")),
-            link=WORK_LINK,
+            link=work_link(),
             target=meeting,
         )
     return meeting

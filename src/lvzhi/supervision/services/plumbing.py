@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,10 +33,6 @@ GONE = frozenset({S.WITHDRAWN, S.REJECTED, S.CONVERTED_TO_LETTER})
 YEARS = range(2000, 2101)
 
 # Where the detail page of each lives (notifications link to it).
-ITEM_LINK = "/supervision/{pk}/"
-CAMPAIGN_LINK = "/supervision/campaigns/{pk}/"
-MEETING_LINK = "/supervision/meetings/{pk}/"
-WORK_LINK = "/suggestions/work/"
 
 
 # -- Whom to tell -----------------------------------------------------------------------------------
@@ -134,3 +131,12 @@ def item_move(
     item.status = target
     save_fields(item, actor, ["status", *fields])
     record_event(suggestion, event_type, actor, from_status=suggestion.status, reason=reason, payload=payload)
+
+
+def item_link(item) -> str:
+    return reverse("supervision:detail", args=[item.pk])
+
+
+def work_link() -> str:
+    """The handling units' work list, where a re-assigned suggestion shows."""
+    return reverse("suggestions:work")
