@@ -13,6 +13,7 @@ import importlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -20,7 +21,7 @@ from django.db import close_old_connections, connection, transaction
 logger = logging.getLogger(__name__)
 
 
-def _resolve(path: str):
+def _resolve(path: str) -> Any:
     module_name, _, attribute = path.rpartition(".")
     return getattr(importlib.import_module(module_name), attribute)
 
@@ -39,7 +40,7 @@ def _pool() -> ThreadPoolExecutor:
         return _executor
 
 
-def _run_in_thread(path: str, args: tuple) -> None:
+def _run_in_thread(path: str, args: tuple[Any, ...]) -> None:
     def target() -> None:
         close_old_connections()
         try:
@@ -52,14 +53,14 @@ def _run_in_thread(path: str, args: tuple) -> None:
     _pool().submit(target)
 
 
-def call_task(path: str, args: tuple):
+def call_task(path: str, args: tuple[Any, ...]) -> Any:
     """Run the task named by ``path`` now, in this thread, and return its result."""
     task = _resolve(path)
     function = getattr(task, "run", task)  # a Celery task object or a plain function
     return function(*args)
 
 
-def enqueue(path: str, *args) -> None:
+def enqueue(path: str, *args: Any) -> None:
     """Run the task named by ``path`` with ``args`` once the current transaction has committed."""
     backend = settings.LVZHI_TASK_BACKEND
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.accounts.roles import is_office
@@ -38,7 +39,7 @@ class Context:
 
     today: date
     rules: Any = None
-    inputs: dict = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def now(cls, *, rules: Any = None, **inputs: Any) -> "Context":
@@ -51,7 +52,7 @@ class Who:
     never pass."""
 
     test: Callable[[Any, Any], bool]
-    refusal: str
+    refusal: str | Promise
 
     def __call__(self, user: Any, obj: Any) -> bool:
         return bool(user is not None and user.is_authenticated and self.test(user, obj))
@@ -67,7 +68,7 @@ Branch = Callable[[Any, Context], bool]
 class Transition:
     """From ``sources``, ``action`` leads to ``target`` (None: the status does not change)."""
 
-    sources: frozenset
+    sources: frozenset[str]
     action: str
     target: str | None
     who: Who
@@ -83,7 +84,7 @@ class AvailableAction:
     label: str
 
 
-def states(*values: str) -> frozenset:
+def states(*values: str) -> frozenset[str]:
     """A set of statuses, for a transition's ``sources``."""
     return frozenset(values)
 
@@ -124,7 +125,7 @@ class Workflow:
 
     def refusal(self, action: str, status: str) -> DomainError:
         """The Chinese refusal of ``action`` in ``status``."""
-        message = self.refusals.get((action, status))
+        message: str | Promise | None = self.refusals.get((action, status))
         if message is None:
             message = _("当前状态“{status}”下不能{action}。").format(
                 status=self.state_labels(status).label, action=self.action_labels(action).label

@@ -2,9 +2,11 @@
 co-signer's answer. The caller holds the lock on its suggestion or motion and writes its event."""
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lvzhi.core.errors import DomainError
@@ -13,13 +15,13 @@ from .choices import MandateStatus, SignerStatus
 
 
 def cosigners_check(
-    mandates: Sequence,
+    mandates: Sequence[Any],
     *,
     lead_mandate_id: int | None,
     congress_id: int,
     term_id: int,
     existing: Iterable[int],
-    word: str,
+    word: str | Promise,
     field: str,
 ) -> None:
     """Refuse, in Chinese, a co-signer who is the lead, already listed, not a deputy of the same
@@ -43,7 +45,7 @@ def cosigners_check(
         seen.add(mandate.pk)
 
 
-def cosigner_respond(signers: QuerySet, *, actor, confirm: bool):
+def cosigner_respond(signers: QuerySet[Any], *, actor: Any, confirm: bool) -> Any:
     """Record the answer of ``actor``'s invitation among ``signers`` (the suggestion's or motion's
     signers): confirmed or declined, now. Locks the signer row; returns it with its person."""
     signer = (

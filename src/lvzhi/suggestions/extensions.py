@@ -23,7 +23,7 @@ class DetailPanel:
 
 
 DETAIL_PANELS: list[DetailPanel] = []
-KEY_ITEMS: list[Callable[[Any, int], list]] = []
+KEY_ITEMS: list[Callable[[Any, int], list[Any]]] = []
 
 
 def register_detail_panel(template: str, build: Callable[[Any, Any], Any]) -> None:
@@ -31,21 +31,21 @@ def register_detail_panel(template: str, build: Callable[[Any, Any], Any]) -> No
         DETAIL_PANELS.append(DetailPanel(template, build))
 
 
-def detail_panels(suggestion, user) -> list[tuple[str, Any]]:
+def detail_panels(suggestion: Any, user: Any) -> list[tuple[str, Any]]:
     """(template, panel context) of every registered panel, in registration order."""
     return [(panel.template, panel.build(suggestion, user)) for panel in DETAIL_PANELS]
 
 
-def register_key_items(build: Callable[[Any, int], list]) -> None:
+def register_key_items(build: Callable[[Any, int], list[Any]]) -> None:
     if build not in KEY_ITEMS:
         KEY_ITEMS.append(build)
 
 
-def key_items(congress, year: int) -> list:
+def key_items(congress: Any, year: int) -> list[Any]:
     return [item for build in KEY_ITEMS for item in build(congress, year)]
 
 
-def register_list_filter(name: str, list_filter) -> None:
+def register_list_filter(name: str, list_filter: Any) -> None:
     """Add ``list_filter`` to ``SuggestionFilter`` as ``name``, before its ``ordering``."""
     from .filters import SuggestionFilter
 

@@ -1,9 +1,11 @@
 """The congress's suggestion rules (DOMAIN §5: windows, result classes, stage names)."""
 
+from typing import Any
+
 from .models import SuggestionRules
 
 
-def rules_for(congress) -> SuggestionRules:
+def rules_for(congress: Any) -> SuggestionRules:
     """The congress's suggestion rules, or the defaults (DOMAIN §5) when it has no row yet.
 
     The default is an unsaved ``SuggestionRules``: read it, never save it from here."""

@@ -24,6 +24,7 @@ never what was written (``REDACTED_EVENTS``); objections and their decisions not
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -44,7 +45,7 @@ PUBLIC_PAYLOAD = frozenset({"unit"})  # which unit took the step stays readable
 class SuggestionLens:
     """``user``'s view inside the suggestions it sees. Cheap to build; asks no query."""
 
-    def __init__(self, user):
+    def __init__(self, user: Any) -> None:
         self.user = user
         authenticated = user is not None and user.is_authenticated
         self.is_office = authenticated and is_office(user)
@@ -65,7 +66,8 @@ class SuggestionLens:
             return False
         if assignment.unit_id == self.unit_id:
             return True
-        return assignment.parent_id is not None and assignment.parent.unit_id == self.unit_id
+        parent = assignment.parent if assignment.parent_id is not None else None
+        return parent is not None and parent.unit_id == self.unit_id
 
     def sees_exchanges(self, assignment: Assignment) -> bool:
         """Objections and their decisions, review notes on replies."""
@@ -87,7 +89,8 @@ class SuggestionLens:
     def _sees_event_content(self, event: SuggestionEvent) -> bool:
         if self.oversees:
             return True
-        return event.assignment_id is not None and self.is_unit_concerned(event.assignment)
+        assignment = event.assignment if event.assignment_id is not None else None
+        return assignment is not None and self.is_unit_concerned(assignment)
 
     def sees_event(self, event: SuggestionEvent) -> bool:
         """A history event; an objection's only with its assignment's exchanges (reads
