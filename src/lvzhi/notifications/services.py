@@ -36,6 +36,27 @@ NOT_YOURS = gettext_lazy("未找到该消息，或您无权查看。")
 # --- Notifications -----------------------------------------------------------------------------
 
 
+AFTER_COMMIT_CALLS = frozenset({"notify", "reminder_schedule", "reminder_complete", "reminder_cancel"})
+
+
+def after_commit(function: str, **kwargs) -> None:
+    """Queue a call to this module's ``function`` (``notify``, ``reminder_schedule``,
+    ``reminder_complete``, ``reminder_cancel``) for after the current transaction commits: what
+    services call so that nobody is told of an action that did not happen. Recipients given as a
+    callable are resolved then. ``robust``: a failing side effect is logged and never undoes (or
+    hides) the committed action."""
+    if function not in AFTER_COMMIT_CALLS:
+        raise ValueError(f"not a notification call: {function}")
+
+    def call() -> None:
+        recipients = kwargs.get("recipients")
+        if callable(recipients):
+            kwargs["recipients"] = recipients()
+        globals()[function](**kwargs)
+
+    transaction.on_commit(call, robust=True)
+
+
 def _active_unique(recipients: Iterable) -> list:
     """The recipients in their order, each once, inactive accounts left out."""
     users = {}

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +32,7 @@ from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import OFFICE_ROLES
 from lvzhi.core.errors import ConflictError, DomainError
 from lvzhi.core.models import save_fields
+from lvzhi.notifications.services import after_commit
 
 from . import workflow
 from .choices import AssignmentRole, AssignmentStatus, SignerStatus
@@ -208,24 +208,6 @@ def link_to(suggestion: Suggestion) -> str:
 
 
 # -- Side effects after commit ----------------------------------------------------------------------
-
-
-def _notifications(function: str, **kwargs):
-    """Call ``lvzhi.notifications.services.<function>`` (``notify``, ``reminder_schedule``,
-    ``reminder_complete``, ``reminder_cancel``); recipients given as a callable are resolved now,
-    after the commit."""
-    from lvzhi.notifications import services as notifications
-
-    recipients = kwargs.get("recipients")
-    if callable(recipients):
-        kwargs["recipients"] = recipients()
-    return getattr(notifications, function)(**kwargs)
-
-
-def after_commit(function: str, **kwargs) -> None:
-    """Queue a notification or reminder call for after the commit. ``robust``: a failing side
-    effect is logged and never undoes (or hides) the committed action."""
-    transaction.on_commit(lambda: _notifications(function, **kwargs), robust=True)
 
 
 def notify(recipients: Callable[[], list], *, kind: str, title, suggestion: Suggestion, body="") -> None:

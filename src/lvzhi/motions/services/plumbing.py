@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import OFFICE_ROLES
 from lvzhi.core.errors import ConflictError
+from lvzhi.notifications.services import after_commit
 from lvzhi.suggestions.rules import rules_for
 
 from ..choices import SignerStatus
@@ -85,21 +85,6 @@ def record_event(
 
 def motion_link(motion: Motion) -> str:
     return reverse("motions:detail", args=[motion.pk])
-
-
-def after_commit(function: str, **kwargs) -> None:
-    """Queue a call to ``lvzhi.notifications.services.<function>`` for after the commit; recipients
-    given as a callable are resolved then. ``robust``: a failing side effect is logged and never
-    undoes (or hides) the committed action."""
-
-    def call():
-        from lvzhi.notifications import services as notifications
-
-        if callable(kwargs.get("recipients")):
-            kwargs["recipients"] = kwargs["recipients"]()
-        getattr(notifications, function)(**kwargs)
-
-    transaction.on_commit(call, robust=True)
 
 
 def notify(recipients: Callable[[], list], *, kind: str, title, motion: Motion, body="") -> None:

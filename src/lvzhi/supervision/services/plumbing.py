@@ -17,8 +17,9 @@ from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
 from lvzhi.core.errors import ConflictError, DomainError, ForbiddenError
 from lvzhi.core.models import save_fields
+from lvzhi.notifications.services import after_commit
 from lvzhi.suggestions.choices import AssignmentStatus, SuggestionStatus
-from lvzhi.suggestions.handling import after_commit, lock_suggestion, record_event
+from lvzhi.suggestions.handling import lock_suggestion, record_event
 from lvzhi.suggestions.models import Assignment, Suggestion
 
 from .. import workflow
