@@ -22,10 +22,10 @@ from .choices import (
     ContactMethod,
     ContactStage,
     InadmissibleReason,
-    ReplyStatus,
     Satisfaction,
     SignerStatus,
 )
+from .current import open_draft
 from .models import Suggestion
 from .services import ATTACHMENT_TYPES
 
@@ -436,11 +436,7 @@ class ReplyForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result_class"].choices = _result_class_choices(self.rules)
-        self.draft = (
-            self.assignment.replies.filter(status__in=(ReplyStatus.DRAFT, ReplyStatus.RETURNED))
-            .order_by("-id")
-            .first()
-        )
+        self.draft = open_draft(self.assignment)
         if self.draft is not None:
             self.fields["letter"].help_text = (
                 _("已上传：{name}。重新上传将替换。").format(name=self.draft.letter.name.rsplit("/", 1)[-1])

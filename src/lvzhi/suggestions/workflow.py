@@ -26,9 +26,10 @@ from lvzhi.core.errors import DomainError
 from lvzhi.core.workflow import OFFICE, Context, Who
 from lvzhi.core.workflow import states as _states
 
-from .choices import AssignmentRole, CommitmentStatus, ReplyKind, ReplyStatus, Satisfaction, SignerStatus
+from .choices import AssignmentRole, CommitmentStatus, ReplyKind, Satisfaction, SignerStatus
 from .choices import AssignmentStatus as A
 from .choices import SuggestionStatus as S
+from .current import latest_evaluable_reply, submitted_reply
 
 
 class Action(models.TextChoices):
@@ -258,7 +259,7 @@ def _second_review_on(_assignment, ctx) -> bool:
 
 
 def _returns_to_rehandling(assignment, _ctx) -> bool:
-    reply = assignment.replies.filter(status=ReplyStatus.SUBMITTED).only("kind").first()
+    reply = submitted_reply(assignment)
     return reply is not None and reply.kind == ReplyKind.REHANDLING
 
 
@@ -413,17 +414,6 @@ def status_from_assignments(assignments: Iterable) -> str:
     if A.REPLY_SUBMITTED in statuses:
         return S.REPLY_SUBMITTED
     return S.REPLIED
-
-
-def latest_evaluable_reply(assignment):
-    """The assignment's latest released answer (first or re-handling reply): the one deputies rate."""
-    return (
-        assignment.replies.filter(
-            status=ReplyStatus.RELEASED, kind__in=(ReplyKind.ANSWER, ReplyKind.REHANDLING)
-        )
-        .order_by("-released_at", "-id")
-        .first()
-    )
 
 
 # -- Buttons -------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from lvzhi.core.errors import DomainError, ForbiddenError
 from .. import workflow
 from ..choices import AssignmentStatus, CommitmentStatus, Satisfaction, SuggestionStatus
 from ..choices import SuggestionEventType as E
+from ..current import latest_evaluable_reply
 from ..handling import (
     ASSIGNMENT_REMINDERS,
     REMIND_EVALUATION,
@@ -67,7 +68,7 @@ def reply_evaluate(
     )
     if Evaluation.objects.filter(recipient=recipient).exists():
         raise DomainError(_("您已评价过该答复。"))
-    latest = workflow.latest_evaluable_reply(assignment)
+    latest = latest_evaluable_reply(assignment)
     if latest is None or latest.pk != recipient.reply_id:
         raise DomainError(_("该答复已有新的答复，请评价最新的答复。"))
     transition = workflow.check_assignment(assignment, Action.EVALUATE, actor, ctx)

@@ -14,6 +14,7 @@ from lvzhi.core.models import save_fields
 from .. import workflow
 from ..choices import AssignmentStatus, ReplyKind, ReplyStatus
 from ..choices import SuggestionEventType as E
+from ..current import OPEN_STATUSES, open_draft
 from ..handling import (
     REMIND_EVALUATION,
     REMIND_REHANDLING,
@@ -148,11 +149,7 @@ def _write_draft(
     locked the suggestion and checked ``DRAFT_REPLY``."""
     if result_class:
         _check_result_class(rules, result_class)
-    reply = (
-        assignment.replies.select_for_update()
-        .filter(status__in=(ReplyStatus.DRAFT, ReplyStatus.RETURNED))
-        .first()
-    )
+    reply = open_draft(assignment, for_update=True)
     if reply is None:
         reply = Reply(
             assignment=assignment,
@@ -326,7 +323,7 @@ def reply_submit(*, reply, actor) -> Reply:
     ctx = context_for(suggestion)
     transition = workflow.check_assignment(assignment, Action.SUBMIT_REPLY, actor, ctx)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if reply.status not in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
+    if reply.status not in OPEN_STATUSES:
         raise DomainError(_("该答复已提交。"))
     _check_reply_complete(reply, ctx.rules)
     reply.status = ReplyStatus.SUBMITTED

@@ -10,6 +10,7 @@ from lvzhi.organizations.models import HandlingUnit
 
 from .. import forms, selectors, services, workflow
 from ..choices import AssignmentStatus, ObjectionStatus, ReplyStatus, Satisfaction
+from ..current import latest_evaluable_reply, open_draft, submitted_reply
 from ..workflow import Action
 from .actions import action_view
 from .cards import ActionSpec, Button
@@ -45,18 +46,6 @@ def _has_sub_units(_suggestion, assignment) -> bool:
     return HandlingUnit.objects.filter(parent_id=assignment.unit_id, is_active=True).exists()
 
 
-def _open_draft(assignment):
-    return (
-        assignment.replies.filter(status__in=(ReplyStatus.DRAFT, ReplyStatus.RETURNED))
-        .order_by("-id")
-        .first()
-    )
-
-
-def _submitted_reply(assignment):
-    return assignment.replies.filter(status=ReplyStatus.SUBMITTED).order_by("-id").first()
-
-
 def _reply_summary(reply, rules) -> str:
     return _("办理结果：{code} {label}；签发人：{signer}；答复函：{letter}").format(
         code=reply.result_class or "—",
@@ -73,14 +62,14 @@ def _draft_notes(_suggestion, assignment, _rules):
             assignment.rehandling_due.isoformat() if assignment.rehandling_due else _("待工作日历补录后计算")
         )
         notes.append(("text-warning", _("代表对答复不满意，请重新办理并在{due}前再次答复。").format(due=due)))
-    draft = _open_draft(assignment)
+    draft = open_draft(assignment)
     if draft is not None and draft.status == ReplyStatus.RETURNED:
         notes.append(("text-danger", _("答复被退回：{reason}").format(reason=draft.return_reason)))
     return notes
 
 
 def _submit_reply_notes(_suggestion, assignment, rules):
-    draft = _open_draft(assignment)
+    draft = open_draft(assignment)
     notes = [("text-secondary", _reply_summary(draft, rules))] if draft else []
     if rules.second_review_enabled:
         notes.append(("text-secondary", _("提交后由代表工委审核，审核通过后发给代表。")))
@@ -88,7 +77,7 @@ def _submit_reply_notes(_suggestion, assignment, rules):
 
 
 def _review_notes(_suggestion, assignment, rules):
-    reply = _submitted_reply(assignment)
+    reply = submitted_reply(assignment)
     if reply is None:
         return []
     findings = [("text-danger", finding) for finding in selectors.reply_review_findings(reply)]
@@ -96,7 +85,7 @@ def _review_notes(_suggestion, assignment, rules):
 
 
 def _evaluate_notes(_suggestion, assignment, rules):
-    reply = workflow.latest_evaluable_reply(assignment)
+    reply = latest_evaluable_reply(assignment)
     if reply is None:
         return []
     # Every recipient of a reply gets the same window, set on release.
@@ -331,12 +320,12 @@ def draft_reply_view(request, form, _suggestion, assignment):
         forms.SubmitReplyForm,
         (Button(gettext_lazy("提交答复")),),
         on_assignment=True,
-        applies=lambda _s, assignment: _open_draft(assignment) is not None,
+        applies=lambda _s, assignment: open_draft(assignment) is not None,
         notes=_submit_reply_notes,
     )
 )
 def submit_reply_view(request, _form, _suggestion, assignment):
-    draft = _open_draft(assignment)
+    draft = open_draft(assignment)
     if draft is None:
         raise DomainError(_("请先填写并保存答复。"))
     reply = services.reply_submit(reply=draft, actor=request.user)
@@ -353,12 +342,12 @@ def submit_reply_view(request, _form, _suggestion, assignment):
         forms.ReleaseReplyForm,
         (Button(gettext_lazy("发布答复")),),
         on_assignment=True,
-        applies=lambda _s, assignment: _submitted_reply(assignment) is not None,
+        applies=lambda _s, assignment: submitted_reply(assignment) is not None,
         notes=_review_notes,
     )
 )
 def release_reply_view(request, _form, _suggestion, assignment):
-    reply = _submitted_reply(assignment)
+    reply = submitted_reply(assignment)
     if reply is None:
         raise DomainError(_("该答复不在待审核状态。"))
     services.reply_review(reply=reply, actor=request.user, release=True)
@@ -373,11 +362,11 @@ def release_reply_view(request, _form, _suggestion, assignment):
         forms.ReturnReplyForm,
         (Button(gettext_lazy("退回答复"), "btn-outline-warning"),),
         on_assignment=True,
-        applies=lambda _s, assignment: _submitted_reply(assignment) is not None,
+        applies=lambda _s, assignment: submitted_reply(assignment) is not None,
     )
 )
 def return_reply_view(request, form, _suggestion, assignment):
-    reply = _submitted_reply(assignment)
+    reply = submitted_reply(assignment)
     if reply is None:
         raise DomainError(_("该答复不在待审核状态。"))
     services.reply_review(reply=reply, actor=request.user, release=False, reason=form.cleaned_data["reason"])
@@ -396,7 +385,7 @@ def return_reply_view(request, form, _suggestion, assignment):
     )
 )
 def evaluate_view(request, form, _suggestion, assignment):
-    reply = workflow.latest_evaluable_reply(assignment)
+    reply = latest_evaluable_reply(assignment)
     recipient = (
         reply.recipients.filter(mandate__person__user=request.user, evaluation__isnull=True).first()
         if reply is not None
