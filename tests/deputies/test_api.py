@@ -581,6 +581,8 @@ def test_stale_mandate_version_is_409_and_nothing_changes(api, staff, registry):
         on=date(2024, 3, 1),
         actor=staff,
         suspension_cause="custody",
+        reason="被依法羁押",
+        document_reference="许可决定",
     )
 
     response = client_for(api, staff).patch(
@@ -712,6 +714,7 @@ SUSPENSION = {
     "date": "2024-03-01",
     "suspension_cause": "custody",
     "reason": "被依法羁押",
+    "document_reference": "鼓楼区人大常委会许可（2024年3月）",
 }
 
 
@@ -750,7 +753,12 @@ def test_record_event_matrix(api, registry, role, target, expected_status, reque
 def test_resuming_a_terminated_mandate_is_refused(api, staff, registry):
     mandate = registry["gulou"]
     services.mandate_event_record(
-        mandate_id=mandate.pk, type=MandateEventType.DEATH, on=date(2024, 1, 10), actor=staff
+        mandate_id=mandate.pk,
+        type=MandateEventType.DEATH,
+        on=date(2024, 1, 10),
+        actor=staff,
+        reason="病故",
+        document_reference="死亡证明",
     )
 
     response = client_for(api, staff).post(
@@ -817,7 +825,12 @@ def test_termination_carries_its_announcement(api, staff, registry):
 
     response = client_for(api, staff).post(
         events_url(mandate),
-        {"type": "resignation", "date": "2024-05-20", "document_reference": "榕人常〔2024〕12号"},
+        {
+            "type": "resignation",
+            "date": "2024-05-20",
+            "reason": "本人书面提出辞职",
+            "document_reference": "榕人常〔2024〕12号",
+        },
         format="json",
     )
 
@@ -850,8 +863,17 @@ def test_event_list(api, staff, registry, role, target, expected_status, shows_a
         on=date(2024, 3, 1),
         actor=staff,
         suspension_cause="sentence",
+        reason="判处拘役",
+        document_reference="刑事判决书",
     )
-    services.mandate_event_record(mandate_id=mandate.pk, type="resumption", on=date(2024, 6, 1), actor=staff)
+    services.mandate_event_record(
+        mandate_id=mandate.pk,
+        type="resumption",
+        on=date(2024, 6, 1),
+        actor=staff,
+        reason="刑满释放",
+        document_reference="释放证明",
+    )
 
     response = client_for(api, request.getfixturevalue(role)).get(events_url(mandate))
 

@@ -67,6 +67,7 @@ def roster_row(n: int = 1, **changes) -> dict:
         "是否基层代表": "是",
         "当选日期": "2022-01-06",
         "是否补选": "否",
+        "文件依据": "",
         "专业领域": "",
         "代表小组": "",
         "公民身份号码": f"350102199001{n:06d}",
@@ -198,7 +199,14 @@ def test_apply_seats_every_deputy_with_event_links_and_history(upload, apply, st
     group = DeputyGroupFactory(congress=term.congress, name="鼓楼第一代表小组")
     rows = [
         roster_row(1, 专业领域="财政经济、教育科技", 代表小组="鼓楼第一代表小组", 姓名="张　三"),
-        roster_row(2, 是否补选="是", 当选日期="2023年3月1日", 构成类别="专业技术人员", 性别="男"),
+        roster_row(
+            2,
+            是否补选="是",
+            当选日期="2023年3月1日",
+            构成类别="专业技术人员",
+            性别="男",
+            文件依据="鼓楼区人大常委会补选结果公告（2023年3月1日）",
+        ),
     ]
     roster_import = apply(upload(rows))
 
@@ -228,7 +236,11 @@ def test_apply_seats_every_deputy_with_event_links_and_history(upload, apply, st
     second = Mandate.objects.get(card_number="160002")
     assert second.person.gender == Gender.MALE
     assert second.composition == Composition.PROFESSIONAL
-    assert second.events.get().type == MandateEventType.BY_ELECTION
+    assert (second.events.get().type, second.events.get().document_reference) == (
+        MandateEventType.BY_ELECTION,
+        "鼓楼区人大常委会补选结果公告（2023年3月1日）",
+    )
+    assert event.document_reference  # an election rests on the roster itself
     assert second.start_date == date(2023, 3, 1)
     # Row history exists, attributed to the office user, with the links on the creation record.
     person_history = first.person.history.get()
@@ -456,6 +468,13 @@ def test_start_date_outside_the_term(check_invalid, term):
 )
 def test_enumerations_by_chinese_label(check_invalid, column, value, message):
     check_invalid([roster_row(1, **{column: value})], [error(2, column, message)])
+
+
+def test_by_election_without_its_document_is_refused(check_invalid):
+    check_invalid(
+        [roster_row(1, 是否补选="是")],
+        [error(2, "文件依据", "补选当选的代表须填写文件依据（如补选结果公告文号）。")],
+    )
 
 
 def test_card_number_repeated_in_the_file(check_invalid):

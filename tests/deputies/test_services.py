@@ -25,6 +25,8 @@ TODAY = date(2025, 6, 30)
 
 
 def record(mandate, type, on, actor, **kwargs):
+    kwargs.setdefault("reason", "依法记录")
+    kwargs.setdefault("document_reference", "榕人常〔2025〕1号")
     return mandate_event_record(mandate_id=mandate.pk, type=type, on=on, actor=actor, today=TODAY, **kwargs)
 
 
@@ -434,3 +436,71 @@ def test_event_counts_are_exact_after_a_refusal(staff, term, gulou):
     with pytest.raises(DomainError):
         record(mandate, "no_such_event", date(2025, 1, 1), staff)
     assert MandateEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("reason", "请填写资格变动的事由。"),
+        ("document_reference", "请填写资格变动的文件依据（如决定或公告文号）。"),
+    ],
+)
+def test_event_without_reason_or_document_is_refused(mandate, staff, missing, message):
+    with pytest.raises(DomainError) as refused:
+        record(mandate, T.RESIGNATION, date(2025, 3, 1), staff, **{missing: "  "})
+
+    assert (refused.value.field, str(refused.value.message)) == (missing, message)
+    assert_unchanged(mandate, S.ACTIVE, 1)
+
+
+def test_account_follows_the_only_mandate(mandate, staff):
+    from lvzhi.accounts.choices import AccountEventType, InactiveCause
+    from lvzhi.accounts.models import User
+
+    user = User.objects.create(username="d-gulou", role="deputy")
+    Person.objects.filter(pk=mandate.person_id).update(user=user)
+
+    record(mandate, T.SUSPENSION, date(2025, 3, 1), staff, suspension_cause=SuspensionCause.CUSTODY)
+    user.refresh_from_db()
+    assert (user.is_active, user.inactive_cause) == (False, InactiveCause.MANDATE_ENDED)
+
+    record(mandate, T.RESUMPTION, date(2025, 4, 1), staff)
+    user.refresh_from_db()
+    assert (user.is_active, user.inactive_cause) == (True, InactiveCause.NONE)
+
+    record(mandate, T.DEATH, date(2025, 5, 1), staff)
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert list(user.account_events.values_list("type", flat=True)) == [
+        AccountEventType.DEACTIVATED,
+        AccountEventType.REACTIVATED,
+        AccountEventType.DEACTIVATED,
+    ]
+
+
+def test_account_stays_active_while_another_mandate_is(mandate, staff):
+    from lvzhi.accounts.models import User
+
+    user = User.objects.create(username="d-two", role="deputy")
+    Person.objects.filter(pk=mandate.person_id).update(user=user)
+    MandateFactory(person=mandate.person, card_number="P001", congress__name="福建省人民代表大会")
+
+    record(mandate, T.RESIGNATION, date(2025, 3, 1), staff)
+
+    user.refresh_from_db()
+    assert user.is_active is True
+
+
+def test_manual_deactivation_is_not_undone_by_a_resumption(mandate, staff):
+    from lvzhi.accounts.choices import InactiveCause
+    from lvzhi.accounts.models import User
+
+    user = User.objects.create(username="d-manual", role="deputy")
+    Person.objects.filter(pk=mandate.person_id).update(user=user)
+    record(mandate, T.SUSPENSION, date(2025, 3, 1), staff, suspension_cause=SuspensionCause.CUSTODY)
+    User.objects.filter(pk=user.pk).update(inactive_cause=InactiveCause.MANUAL)
+
+    record(mandate, T.RESUMPTION, date(2025, 4, 1), staff)
+
+    user.refresh_from_db()
+    assert (user.is_active, user.inactive_cause) == (False, InactiveCause.MANUAL)

@@ -237,7 +237,8 @@ def test_detail_queries_do_not_grow_with_the_history(client, staff, gulou_mandat
     for day in range(1, 6):
         client.post(reverse("deputies:event_create", args=[gulou_mandate.pk]),
                     {"type": T.SUSPENSION if day % 2 else T.RESUMPTION, "date": f"2024-01-0{day}",
-                     "suspension_cause": "custody" if day % 2 else ""})  # fmt: skip
+                     "suspension_cause": "custody" if day % 2 else "",
+                     "reason": "依法记录", "document_reference": "许可决定"})  # fmt: skip
     assert MandateEvent.objects.filter(mandate=gulou_mandate).count() == 6
     assert count_queries(client, url) == before
 
@@ -249,7 +250,13 @@ def test_staff_records_a_suspension_and_sees_status_and_history(client, staff, g
     client.force_login(staff)
     response = client.post(
         reverse("deputies:event_create", args=[gulou_mandate.pk]),
-        {"type": T.SUSPENSION, "date": "2025-03-01", "suspension_cause": "custody", "reason": "刑事拘留"},
+        {
+            "type": T.SUSPENSION,
+            "date": "2025-03-01",
+            "suspension_cause": "custody",
+            "reason": "刑事拘留",
+            "document_reference": "许可决定",
+        },
         follow=True,
     )
 
@@ -276,7 +283,8 @@ def test_refused_event_shows_the_chinese_reason_and_changes_nothing(client, staf
 def test_event_form_offers_only_possible_events(client, staff, gulou_mandate):
     client.force_login(staff)
     client.post(
-        reverse("deputies:event_create", args=[gulou_mandate.pk]), {"type": T.DEATH, "date": "2024-01-01"}
+        reverse("deputies:event_create", args=[gulou_mandate.pk]),
+        {"type": T.DEATH, "date": "2024-01-01", "reason": "病故", "document_reference": "死亡证明"},
     )
     response = client.post(
         reverse("deputies:event_create", args=[gulou_mandate.pk]),

@@ -190,7 +190,14 @@ CITY_STORIES = (
     Story(
         "连江县",
         Composition.ENTERPRISE,
-        (Step(MandateEventType.DEATH, date(2024, 11, 10), "因病医治无效逝世。"),),
+        (
+            Step(
+                MandateEventType.DEATH,
+                date(2024, 11, 10),
+                "因病医治无效逝世。",
+                "连江县人大常委会关于代表逝世的报告（2024年11月）",
+            ),
+        ),
     ),
     Story(
         "福清市",

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lvzhi.accounts.lifecycle import account_follow_mandates
 from lvzhi.accounts.roles import can_manage_registry
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.core.text import chinese_number, normalize_code, pinyin_full, pinyin_initials
@@ -35,6 +36,16 @@ MANDATE_EDITABLE = ("card_number", "electoral_unit", "composition", "is_grassroo
 def _require_registry_manager(actor) -> None:
     if not can_manage_registry(actor):
         raise ForbiddenError(_("您没有维护代表名册的权限。"))
+
+
+def _account_follows_mandates(person_id: int, actor) -> None:
+    """A deputy's account is active while the person holds an active mandate (in any congress):
+    switched off when the last one terminates or is suspended, on again when one is active."""
+    person = Person.objects.filter(pk=person_id).only("user_id").first()
+    if person is None or person.user_id is None:
+        return
+    active = Mandate.objects.filter(person_id=person_id, status=MandateStatus.ACTIVE).exists()
+    account_follow_mandates(user_id=person.user_id, holds_active_mandate=active, actor=actor)
 
 
 def person_apply_name(person: Person, name: str) -> None:
@@ -137,6 +148,7 @@ def deputy_create(*, data: DeputyData, actor) -> Mandate:
         reason=data.reason,
         actor=actor,
     )
+    _account_follows_mandates(person.pk, actor)
     return mandate
 
 
@@ -249,6 +261,8 @@ def mandate_event_record(
     Refused (with a Chinese message, nothing written) when the event cannot follow the current
     status (``workflow``), is dated before the mandate began or before the last event, or lies in
     the future. A suspension needs its Art. 61 cause; a termination gets its announcement (Art. 63).
+    Every event carries its reason and the document it rests on (DOMAIN §2). The person's account
+    follows: deactivated when no active mandate is left, reactivated when one is.
     """
     _require_registry_manager(actor)
     today = today or timezone.localdate()
@@ -279,7 +293,12 @@ def mandate_event_record(
         )
 
     event = MandateEvent(
-        mandate=mandate, type=type, date=on, reason=reason, document_reference=document_reference, actor=actor
+        mandate=mandate,
+        type=type,
+        date=on,
+        reason=reason.strip(),
+        document_reference=document_reference.strip(),
+        actor=actor,
     )
     if type == MandateEventType.SUSPENSION:
         if not suspension_cause:
@@ -302,6 +321,10 @@ def mandate_event_record(
         event.announcement_text = announcement_text or termination_announcement(
             mandate, type, event.announcement_date
         )
+    if not event.reason.strip():
+        raise DomainError(_("请填写资格变动的事由。"), field="reason")
+    if not event.document_reference.strip():
+        raise DomainError(_("请填写资格变动的文件依据（如决定或公告文号）。"), field="document_reference")
     event.save()
 
     if new_status != mandate.status:  # a change of suspension cause keeps the date it began
@@ -312,6 +335,7 @@ def mandate_event_record(
     mandate.save(update_fields=["status", "status_since", "version", "updated_at"])
     if type == MandateEventType.SUSPENSION and cause_ends_on and cause_ends_on <= today:
         resume_ended_suspensions(today=today, mandate_id=mandate.pk)  # the cause has already ended
+    _account_follows_mandates(mandate.person_id, actor)
     return event
 
 
@@ -347,6 +371,7 @@ def resume_ended_suspensions(*, today: date | None = None, mandate_id: int | Non
             type=MandateEventType.RESUMPTION,
             date=suspension.cause_ends_on,
             reason=_("暂停执行代表职务的原因已消失，自动恢复执行代表职务（《代表法》第六十一条）。"),
+            document_reference=suspension.document_reference,
             ends_suspension=suspension,
             is_automatic=True,
         )
@@ -354,5 +379,6 @@ def resume_ended_suspensions(*, today: date | None = None, mandate_id: int | Non
         mandate.status_since = suspension.cause_ends_on
         mandate.version += 1
         mandate.save(update_fields=["status", "status_since", "version", "updated_at"])
+        _account_follows_mandates(mandate.person_id, None)
         resumed += 1
     return resumed

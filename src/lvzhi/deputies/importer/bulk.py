@@ -69,6 +69,7 @@ def create_deputies(roster_import: RosterImport, rows: list[RosterRow]) -> int:
                 type=MandateEventType.BY_ELECTION if row.by_election else MandateEventType.ELECTION,
                 date=row.start_date,
                 reason=reason,
+                document_reference=row.document_reference or roster_import.original_name[:200],
                 actor=actor,
             )
             for row, mandate in zip(rows, mandates, strict=True)

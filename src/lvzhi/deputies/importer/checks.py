@@ -57,6 +57,7 @@ class RosterRow:
     is_grassroots: bool = False
     start_date: date | None = None
     by_election: bool = False
+    document_reference: str = ""
     fields: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     existing_person_id: int | None = None
@@ -169,8 +170,7 @@ class RosterChecker:
             row.composition = self._choice(row, "composition", text["composition"], self.compositions)
         if text.get("is_grassroots"):
             row.is_grassroots = self._yes_no(row, "is_grassroots", text["is_grassroots"])
-        if text.get("by_election"):
-            row.by_election = self._yes_no(row, "by_election", text["by_election"])
+        self._parse_event(row, text)
         if text.get("start_date"):
             row.start_date = self._date(row, "start_date", cells["start_date"], text["start_date"])
             if row.start_date and not self._in_term(row.start_date):
@@ -190,6 +190,17 @@ class RosterChecker:
                     ),
                 )
         return row
+
+    def _parse_event(self, row: RosterRow, text: dict) -> None:
+        """The election event's kind and the document it rests on: a by-election names its
+        announcement (DOMAIN §2); an election defaults to the roster itself."""
+        if text.get("by_election"):
+            row.by_election = self._yes_no(row, "by_election", text["by_election"])
+        row.document_reference = text.get("document_reference", "")
+        if len(row.document_reference) > 200:
+            self.error(row, "document_reference", _("文件依据不能超过200个字符。"))
+        if row.by_election and not row.document_reference:
+            self.error(row, "document_reference", _("补选当选的代表须填写文件依据（如补选结果公告文号）。"))
 
     def _parse_person(self, row: RosterRow, cells: dict, text: dict) -> None:
         person = row.person

@@ -53,6 +53,14 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "by_election", "是否补选", False, _("是 或 否；补选当选的填“是”，不填视为否。"), ("补选",), width=10
     ),
+    Column(
+        "document_reference",
+        "文件依据",
+        False,
+        _("补选当选的必填（如补选结果公告文号）；当选的不填则记为本名册文件。"),
+        ("依据文件",),
+        width=24,
+    ),
     Column("fields", "专业领域", False, _("可填多个，用“、”或“，”分隔；见“可选值”表。"), width=20),
     Column("groups", "代表小组", False, _("可填多个，用“、”或“，”分隔；见“可选值”表。"), width=20),
     Column(
