@@ -24,7 +24,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"core"}),
     frozenset({"organizations", "notifications"}),
     frozenset({"deputies"}),
-    frozenset({"suggestions"}),
+    frozenset({"suggestions", "access"}),
     frozenset({"motions", "supervision"}),
     frozenset({"portal", "demo"}),
     frozenset({"urls", "api_urls", "cli", "wsgi"}),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("organizations/", include("lvzhi.organizations.urls")),
     path("deputies/", include("lvzhi.deputies.urls")),
     path("suggestions/", include("lvzhi.suggestions.urls")),
+    path("access/", include("lvzhi.access.urls")),
     path("notifications/", include("lvzhi.notifications.urls")),
     path("motions/", include("lvzhi.motions.urls")),
     path("supervision/", include("lvzhi.supervision.urls")),

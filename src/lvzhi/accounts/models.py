@@ -136,6 +136,7 @@ class ActivationSheet(models.Model):
     status = models.CharField(_("状态"), max_length=20, default="queued")
     total = models.PositiveIntegerField(_("账户数"), default=0)
     file = models.FileField(_("文件"), upload_to="activation-sheets/%Y/%m/", blank=True)
+    base_url = models.CharField(_("站点地址"), max_length=200, blank=True)  # the links' scheme and host
     created_by = models.ForeignKey(User, verbose_name=_("生成人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

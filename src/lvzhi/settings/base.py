@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lvzhi.deputies",
     "lvzhi.notifications",
     "lvzhi.suggestions",
+    "lvzhi.access",
     "lvzhi.motions",
     "lvzhi.supervision",
     # Above the domain apps: the site shell and the demo data draw on all of them.
