@@ -229,7 +229,7 @@ def test_too_few_cosigners_is_a_400_and_changes_nothing(api, session, lead, cosi
 
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": "议案须由一名代表领衔、10名以上代表联名，或由代表团提出。"},
+        {"detail": "议案须由10名以上代表联名（含领衔代表）提出，或由代表团提出。"},
     )
     motion.refresh_from_db()
     assert (motion.status, motion.number, motion.version) == (S.DRAFT, None, 1)

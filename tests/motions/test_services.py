@@ -37,7 +37,7 @@ from .factories import GROUNDS, PLAN, SUBJECT, draft, pdf, placed, signed, submi
 
 S = MotionStatus
 E = MotionEventType
-TOO_FEW = "议案须由一名代表领衔、10名以上代表联名，或由代表团提出。"
+TOO_FEW = "议案须由10名以上代表联名（含领衔代表）提出，或由代表团提出。"
 
 
 def event_types(motion) -> list[str]:
@@ -154,7 +154,8 @@ def test_cosigners_confirm_or_decline_themselves(lead, session, cosigners):
 
 
 def test_submit_is_refused_with_fewer_cosigners_than_the_rule(lead, session, cosigners):
-    motion = signed(lead, session, cosigners[:9])
+    """A lead and eight co-signers are nine deputies: one short of the ten."""
+    motion = signed(lead, session, cosigners[:8])
     version, events = motion.version, motion.events.count()
 
     with pytest.raises(DomainError) as refused:
@@ -215,20 +216,34 @@ def test_another_congress_loads_its_own_minimum_without_code_changes(staff):
     lead = deputy_with_account(term, unit, "t-county-lead", "县领衔")
     others = [deputy_with_account(term, unit, f"t-county-{i}", f"县附议{i}") for i in range(5)]
 
-    four = signed(lead, session, others[:4])
-    with pytest.raises(DomainError, match="议案须由一名代表领衔、5名以上代表联名，或由代表团提出。"):
-        services.motion_submit(motion=four, actor=lead.person.user)
-    five = submitted(lead, session, others, subject="关于加强县域饮用水源保护的议案")
+    three = signed(lead, session, others[:3])
+    with pytest.raises(DomainError, match=r"议案须由5名以上代表联名（含领衔代表）提出，或由代表团提出。"):
+        services.motion_submit(motion=three, actor=lead.person.user)
+    four = submitted(lead, session, others[:4], subject="关于加强县域饮用水源保护的议案")
 
-    assert five.status == S.SUBMITTED
+    assert four.status == S.SUBMITTED
 
 
 def test_without_stored_rules_the_default_is_ten(session, term, gulou, cosigners):
     lead = deputy_with_account(term, gulou, "t-lead-no-rules", "无规则领衔")
-    motion = signed(lead, session, cosigners[:9])
+    motion = signed(lead, session, cosigners[:8])
 
     with pytest.raises(DomainError, match=TOO_FEW):
         services.motion_submit(motion=motion, actor=lead.person.user)
+
+    motion.refresh_from_db()
+    assert (motion.status, motion.events.filter(type=E.SUBMITTED).exists()) == (S.DRAFT, False)
+
+
+def test_a_lead_and_nine_confirmed_cosigners_make_the_ten(session, term, gulou, cosigners):
+    """Organic Law Art. 24 "代表十人以上联名": the ten include the lead."""
+    lead = deputy_with_account(term, gulou, "t-lead-nine", "九人附议领衔")
+    motion = signed(lead, session, cosigners[:9])
+
+    services.motion_submit(motion=motion, actor=lead.person.user)
+
+    motion.refresh_from_db()
+    assert motion.status == S.SUBMITTED
 
 
 def test_a_delegation_raises_a_motion_without_cosigners(county_user, gulou, session, rules):

@@ -122,7 +122,7 @@ def missing_text(motion) -> list[str]:
 
 
 def proposers_refusal(minimum: int) -> str:
-    return _("议案须由一名代表领衔、{n}名以上代表联名，或由代表团提出。").format(n=minimum)
+    return _("议案须由{n}名以上代表联名（含领衔代表）提出，或由代表团提出。").format(n=minimum)
 
 
 def confirmed_cosigners(motion) -> int:
@@ -131,7 +131,9 @@ def confirmed_cosigners(motion) -> int:
 
 def _may_submit(motion, ctx: Context) -> str | None:
     """Art. 15: subject, grounds and plan; DOMAIN §4: at a session (none between sessions), by a
-    lead deputy and enough co-signers (the congress's rule, default 10) or by a delegation."""
+    lead deputy and enough co-signers or by a delegation. Organic Law Art. 24 "代表十人以上联名":
+    the minimum (the congress's rule, default 10) counts the deputies INCLUDING the lead, so a lead
+    and nine confirmed co-signers are enough."""
     if missing := missing_text(motion):
         return _("请填写{parts}后再提交。").format(parts="、".join(missing))
     session = motion.session
@@ -139,7 +141,7 @@ def _may_submit(motion, ctx: Context) -> str | None:
         return _("{session}已闭幕，闭会期间不能提出议案，您可以提出建议。").format(session=session.label)
     if motion.delegation_id is None:
         minimum = ctx.rules.motion_cosigner_minimum
-        if confirmed_cosigners(motion) < minimum:
+        if 1 + confirmed_cosigners(motion) < minimum:
             return proposers_refusal(minimum)
     return None
 

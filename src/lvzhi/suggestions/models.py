@@ -152,7 +152,7 @@ class SuggestionRules(TimeStampedModel):
     )
     stage_labels = models.JSONField(_("环节名称"), default=default_stage_labels, blank=True)
     motion_cosigner_minimum = models.PositiveSmallIntegerField(
-        _("议案最少附议代表人数"), default=10, validators=[MinValueValidator(1)]
+        _("议案最少联名代表人数（含领衔代表）"), default=10, validators=[MinValueValidator(1)]
     )
     history = HistoricalRecords()
 
