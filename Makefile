@@ -5,11 +5,13 @@ export UV_LINK_MODE := copy
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 VENV := .venv
+# `make run PORT=8100` serves on another port.
+PORT ?= 8000
 
 .PHONY: run test install assets lint bench
 
 run: install
-	$(VENV)/bin/lvzhi run
+	$(VENV)/bin/lvzhi run --port $(PORT)
 
 test: install
 	scripts/test

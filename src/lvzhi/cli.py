@@ -6,6 +6,7 @@ lvzhi assets              copy the locked npm packages' files we serve into var/
 lvzhi <django command>    anything manage.py does (migrate, seed_demo, import_roster, ...)
 """
 
+import argparse
 import os
 import shutil
 import sys
@@ -59,15 +60,26 @@ def run(port: str) -> None:
     call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
 
 
+def run_arguments(args: list[str]) -> argparse.Namespace:
+    """Parse `lvzhi run`'s options; `--help` prints the help and exits before anything is touched."""
+    parser = argparse.ArgumentParser(
+        prog="lvzhi run",
+        description="迁移数据库，空库时载入演示数据，列出演示账号，启动定时任务并在 127.0.0.1 上提供服务。",
+    )
+    parser.add_argument("--port", default="8000", help="监听端口（默认 8000），例如 --port 8100")
+    return parser.parse_args(args)
+
+
 def main() -> None:
+    args = sys.argv[1:]
+    # Parsed before Django starts: `lvzhi run --help` prints help and changes nothing.
+    options = run_arguments(args[1:]) if args[:1] == ["run"] else None
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lvzhi.settings.dev")
     import django
 
     django.setup()
-    args = sys.argv[1:]
-    if args[:1] == ["run"]:
-        port = args[args.index("--port") + 1] if "--port" in args else "8000"
-        run(port)
+    if options is not None:
+        run(options.port)
     elif args[:1] == ["assets"]:
         vendor_assets()
     else:
