@@ -175,9 +175,45 @@ def test_pagination(client, staff, term, gulou):
     assert (len(first.object_list), len(second.object_list), first.paginator.count) == (50, 5, 55)
 
 
-def test_export_is_the_filtered_list_with_masked_contact(client, county_user, three):
-    own, gulou, _taijiang = three
-    client.force_login(county_user)
+def export_rows(client, query="?export=xlsx&ordering=card_number"):
+    response = client.get(LIST + query)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("role", ["staff", "leader", "county_user"])
+def test_export_shows_contact_in_full_to_who_may_see_it(client, three, role, request):
+    _own, gulou, _taijiang = three
+    Person.objects.filter(pk=gulou.person_id).update(phone="13800001234", email="zhang@example.cn")
+    client.force_login(request.getfixturevalue(role))
+
+    rows = export_rows(client)
+
+    by_name = {row[1]: row for row in rows[1:]}
+    phone, email = rows[0].index("手机"), rows[0].index("电子邮箱")
+    assert (by_name[gulou.person.name][phone], by_name[gulou.person.name][email]) == (
+        "13800001234",
+        "zhang@example.cn",
+    )
+
+
+@pytest.mark.parametrize("role", ["unit_user", "committee_user"])
+def test_export_keeps_the_mask_for_who_may_not_see_contact(client, three, role, request):
+    _own, gulou, _taijiang = three
+    Person.objects.filter(pk=gulou.person_id).update(phone="13800001234", email="zhang@example.cn")
+    client.force_login(request.getfixturevalue(role))
+
+    rows = export_rows(client)
+
+    row = next(row for row in rows[1:] if row[1] == gulou.person.name)
+    phone, email = rows[0].index("手机"), rows[0].index("电子邮箱")
+    assert "13800001234" not in row[phone] and "****" in row[phone]
+    assert row[email] != "zhang@example.cn"
+
+
+def test_export_is_the_filtered_list_with_masked_contact(client, unit_user, three):
+    _own, _gulou, _taijiang = three
+    client.force_login(unit_user)
 
     response = client.get(LIST + "?export=xlsx&ordering=card_number")
 
@@ -185,7 +221,7 @@ def test_export_is_the_filtered_list_with_masked_contact(client, county_user, th
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("代表证号", "姓名")
-    assert sorted(row[1] for row in rows[1:]) == sorted([own.person.name, gulou.person.name])
+    assert sorted(row[1] for row in rows[1:]) == sorted(m.person.name for m in three)
     phone_column = rows[0].index("手机")
     assert all("****" in row[phone_column] for row in rows[1:])
 

@@ -44,7 +44,16 @@ def _require_registry_manager(user) -> None:
         raise not_found()
 
 
-def _export(mandates) -> bytes:
+def _contact(user, mandate) -> tuple[str, str]:
+    """Phone and e-mail as the user may see them: in full for who may see private contact data
+    (the office, leaders, the deputy's county), masked for everyone else."""
+    person = mandate.person
+    if may_see_private_contact(user, mandate):
+        return person.phone, person.email
+    return mask_phone(person.phone), mask_email(person.email)
+
+
+def _export(mandates, user) -> bytes:
     headers = [
         _("代表证号"), _("姓名"), _("性别"), _("民族"), _("政治面貌"), _("人大"), _("届次"), _("选举单位"),
         _("构成类别"), _("基层代表"), _("专业领域"), _("代表小组"), _("工作单位及职务"), _("手机"),
@@ -65,8 +74,7 @@ def _export(mandates) -> bytes:
             "、".join(f.name for f in m.fields.all()),
             "、".join(g.name for g in m.groups.all()),
             m.person.workplace,
-            mask_phone(m.person.phone),
-            mask_email(m.person.email),
+            *_contact(user, m),
             m.start_date,
             m.get_status_display(),
         ]
@@ -83,7 +91,7 @@ def mandate_list_view(request):
     if not request.GET.get("ordering"):
         mandates = mandates.order_by("congress__order", "electoral_unit__order", "card_number", "id")
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(_export(mandates), _("代表名册.xlsx"))
+        return xlsx_response(_export(mandates, request.user), _("代表名册.xlsx"))
     page = Paginator(mandates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
