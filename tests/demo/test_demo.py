@@ -281,7 +281,12 @@ def test_persons_and_mandates_have_row_history_with_their_fields_and_groups(seed
 
 
 def test_one_demo_account_per_role_with_its_scope(seeded):
-    users = {user.username: user for user in User.objects.filter(username__startswith="demo-")}
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__startswith="demo-").exclude(
+            username__in=accounts.DEMO_COSIGNER_USERNAMES
+        )
+    }
 
     assert {username: user.role for username, user in users.items()} == {
         "demo-admin": Role.SYSTEM_ADMIN,
@@ -309,6 +314,33 @@ def test_the_demo_deputy_is_a_gulou_city_deputy_and_a_provincial_deputy(seeded):
     assert set(mandates) == {"福州市人民代表大会", "福建省人民代表大会"}
     assert mandates["福州市人民代表大会"].electoral_unit.name == "鼓楼区"
     assert all(m.status == MandateStatus.ACTIVE for m in mandates.values())
+
+
+def test_nine_more_gulou_deputies_log_in_for_cosigning(seeded):
+    persons = Person.objects.filter(user__username__in=accounts.DEMO_COSIGNER_USERNAMES).prefetch_related(
+        "mandates__electoral_unit", "mandates__congress"
+    )
+
+    assert len(persons) == 9
+    for person in persons:
+        city = next(m for m in person.mandates.all() if m.congress.name == "福州市人民代表大会")
+        assert (city.electoral_unit.name, city.status) == ("鼓楼区", MandateStatus.ACTIVE)
+        assert person.user.role == Role.DEPUTY and person.user.display_name == person.name
+    # With demo-deputy that is ten deputies of one electoral unit: a motion's lead and nine co-signers.
+    assert Person.objects.get(user__username="demo-deputy").pk not in {person.pk for person in persons}
+
+
+def test_seeding_twice_keeps_the_cosigner_accounts(seeded):
+    before = dict(
+        User.objects.filter(username__in=accounts.DEMO_COSIGNER_USERNAMES).values_list("username", "pk")
+    )
+
+    seed()
+
+    after = dict(
+        User.objects.filter(username__in=accounts.DEMO_COSIGNER_USERNAMES).values_list("username", "pk")
+    )
+    assert after == before
 
 
 @pytest.mark.parametrize("username", accounts.DEMO_USERNAMES)

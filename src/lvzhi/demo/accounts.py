@@ -11,6 +11,7 @@ from django.conf import settings
 
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.models import User
+from lvzhi.deputies.choices import MandateStatus
 from lvzhi.deputies.models import Person
 
 from .report import SeedReport
@@ -41,7 +42,10 @@ DEMO_ACCOUNTS = (
     AccountSpec("demo-county", Role.COUNTY_STAFF, "鼓楼区人大常委会"),
     AccountSpec("demo-committee", Role.COMMITTEE_STAFF, "城建环资工委"),
 )
-DEMO_USERNAMES = tuple(account.username for account in DEMO_ACCOUNTS)
+# Nine more 鼓楼区 city deputies log in too, so that a suggestion's co-signing and a motion of ten
+# deputies (the lead and nine co-signers, Organic Law Art. 24) can be shown with demo accounts.
+DEMO_COSIGNER_USERNAMES = tuple(f"demo-deputy{number}" for number in range(2, 11))
+DEMO_USERNAMES = tuple(account.username for account in DEMO_ACCOUNTS) + DEMO_COSIGNER_USERNAMES
 DEMO_UNIT_HANDLING = "福州市城乡建设局"
 DEMO_COUNTY_UNIT = "鼓楼区"
 DEMO_COMMITTEE = "城建环资工作委员会"
@@ -80,6 +84,37 @@ def seed_accounts(report: SeedReport, structure: Structure, plan: DemoPlan) -> d
     return users
 
 
+def seed_cosigner_accounts(report: SeedReport, structure: Structure) -> list[User]:
+    """Accounts for nine more 鼓楼区 city deputies (the first by card number that are in office
+    and have none); idempotent: existing ``demo-deputyN`` accounts are kept as they are."""
+    missing = [name for name in DEMO_COSIGNER_USERNAMES if not User.objects.filter(username=name).exists()]
+    if not missing:
+        return list(User.objects.filter(username__in=DEMO_COSIGNER_USERNAMES))
+    persons = list(
+        Person.objects.filter(
+            user__isnull=True,
+            mandates__electoral_unit=structure.units[(CITY_CONGRESS, DEMO_COUNTY_UNIT)],
+            mandates__status=MandateStatus.ACTIVE,
+        )
+        .distinct()
+        .order_by("mandates__card_number")[: len(missing)]
+    )
+    created = []
+    for username, person in zip(missing, persons, strict=False):
+        user = User(
+            username=username,
+            role=Role.DEPUTY,
+            display_name=person.name,
+            email=f"{username}@example.com",
+        )
+        user.set_password(settings.LVZHI_DEMO_PASSWORD)
+        user.save()
+        Person.objects.filter(pk=person.pk).update(user=user)
+        created.append(user)
+    report.created["演示账户"] += len(created)
+    return created
+
+
 # ---------------------------------------------------------------------------------------------
 # Listing them (``demo_accounts``)
 # ---------------------------------------------------------------------------------------------
@@ -102,8 +137,8 @@ def demo_account_rows() -> list[DemoAccountRow]:
         )
     }
     rows = []
-    for account in DEMO_ACCOUNTS:
-        user = users.get(account.username)
+    for username in DEMO_USERNAMES:
+        user = users.get(username)
         if user is None:
             continue
         rows.append(DemoAccountRow(user.username, user.display_name, Role(user.role).label, _scope(user)))

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from lvzhi.deputies.models import Mandate
 
-from .accounts import seed_accounts
+from .accounts import seed_accounts, seed_cosigner_accounts
 from .deputies import seed_deputies
 from .plan import build_plan
 from .report import SeedReport
@@ -29,4 +29,5 @@ def seed_demo() -> SeedReport:
             report.notes.append("代表名册已有数据，未载入演示代表。")
     else:
         seed_deputies(report, structure, plan, actor=users["demo-staff"])
+    seed_cosigner_accounts(report, structure)
     return report
