@@ -8,6 +8,7 @@ from lvzhi.organizations.models import Committee, ExpertiseField, Session
 
 from .choices import MotionStatus
 from .models import Motion
+from .selectors import DESK_MINE, DESK_TO_CONFIRM, desk_motion_q
 
 ORDERINGS = {
     "number": ("session__start_date", "number"),
@@ -26,6 +27,11 @@ class MotionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=MotionStatus.choices)
     committee = django_filters.ModelChoiceFilter(label=_("审议委员会"), queryset=Committee.objects.all())
     field = django_filters.ModelChoiceFilter(label=_("所属领域"), queryset=ExpertiseField.objects.all())
+    desk = django_filters.ChoiceFilter(
+        label=_("工作台"),
+        choices=[(DESK_MINE, _("我领衔的议案")), (DESK_TO_CONFIRM, _("待我确认附议"))],
+        method="filter_desk",
+    )
     ordering = django_filters.ChoiceFilter(
         label=_("排序"),
         method="filter_ordering",
@@ -34,7 +40,7 @@ class MotionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Motion
-        fields = ["q", "session", "status", "committee", "field"]
+        fields = ["q", "session", "status", "committee", "field", "desk"]
 
     def filter_q(self, queryset, name, value):
         """Words of the subject, the number (第3号 or 3), the lead deputy's name or the delegation."""
@@ -51,6 +57,15 @@ class MotionFilter(django_filters.FilterSet):
         if value.isdigit():
             condition |= Q(number=int(value))
         return queryset.filter(condition)
+
+    def filter_desk(self, queryset, name, value):
+        """The motions behind one count of the deputy's desk (``selectors.desk_motion_q``)."""
+        user = getattr(self.request, "user", None)
+        if user is None:
+            # Both questions are the user's own: without a request, nothing is.
+            return queryset.none()
+        condition = desk_motion_q(value, user=user)
+        return queryset if condition is None else queryset.filter(condition)
 
     def filter_ordering(self, queryset, name, value):
         descending = value.startswith("-")

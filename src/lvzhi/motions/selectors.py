@@ -1,7 +1,7 @@
 """Reads of motions. Every read starts from ``motions_visible_to(user)``: the one place that decides
 which motions a role may see. Missing and forbidden both give 404."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from lvzhi.accounts.choices import Role
 from lvzhi.accounts.roles import is_office
@@ -155,3 +155,41 @@ def motion_participations(mandate) -> QuerySet[MotionActivityParticipant]:
         .select_related("activity__motion__session")
         .order_by("activity__held_on", "id")
     )
+
+
+# -- The desks (工作台) ----------------------------------------------------------------------------------
+
+# ``?desk=<key>`` on the motion list narrows it as the desk counted (``filters.MotionFilter``).
+DESK_MINE = "mine"
+DESK_TO_CONFIRM = "to_confirm"
+
+
+def motion_invitations_to_confirm(*, user) -> QuerySet[MotionSigner]:
+    """The invitations to endorse a motion (附议) that the deputy ``user`` has still to answer, on
+    motions still drafts."""
+    return MotionSigner.objects.filter(
+        mandate__person__user_id=user.pk, status=SignerStatus.INVITED, motion__status=MotionStatus.DRAFT
+    )
+
+
+def desk_motion_q(key: str, *, user) -> Q | None:
+    """The condition on motions behind a desk count, or None for an unknown key."""
+    if key == DESK_MINE:
+        return Q(lead_mandate__person__user_id=user.pk)
+    if key == DESK_TO_CONFIRM:
+        return Q(pk__in=motion_invitations_to_confirm(user=user).values("motion_id"))
+    return None
+
+
+def motion_desk_counts(*, user) -> dict:
+    """What a desk shows of motions, two queries whatever the data: ``by_status`` (the motions that
+    are the user's work: a deputy's own, the ones sent to a committee, a county's deputies') and
+    ``to_confirm`` (a deputy's invitations to endorse)."""
+    motions = motions_visible_to(user)
+    if user is not None and user.is_authenticated and user.role == Role.DEPUTY:
+        motions = motions.filter(desk_motion_q(DESK_MINE, user=user))
+    rows = motions.order_by().values("status").annotate(count=Count("pk"))
+    to_confirm = 0
+    if user is not None and user.is_authenticated and user.role == Role.DEPUTY:
+        to_confirm = motion_invitations_to_confirm(user=user).count()
+    return {"by_status": {row["status"]: row["count"] for row in rows}, "to_confirm": to_confirm}

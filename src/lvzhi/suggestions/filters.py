@@ -20,7 +20,19 @@ from .choices import (
     SuggestionStatus,
 )
 from .models import Assignment, Suggestion
-from .selectors import assignment_finished_q, assignment_overdue_q
+from .selectors import (
+    DESK_ASSIGN_DUE_SOON,
+    DESK_ASSIGN_OVERDUE,
+    DESK_LATE_ACKNOWLEDGEMENT,
+    DESK_LATE_REPLY,
+    DESK_SILENT_CO_UNIT,
+    DESK_TO_CONFIRM,
+    DESK_TO_EVALUATE,
+    assignment_finished_q,
+    assignment_overdue_q,
+    desk_suggestion_q,
+    unit_due_soon_q,
+)
 
 # ?ordering=<key> or -<key>; ties broken by id so that pages are stable.
 ORDERINGS = {
@@ -49,6 +61,17 @@ FINISHED = "finished"
 WORK_STATUS_CHOICES = [
     *((value, label) for value, label in AssignmentStatus.choices if value != AssignmentStatus.CANCELLED),
     (FINISHED, SuggestionStatus.CLOSED.label),
+]
+
+# The desk's counts (``portal``) link to the list narrowed the same way: ``?desk=<key>``.
+DESK_CHOICES = [
+    (DESK_ASSIGN_DUE_SOON, _("即将到交办期限")),
+    (DESK_ASSIGN_OVERDUE, _("已超过交办期限")),
+    (DESK_LATE_ACKNOWLEDGEMENT, _("承办单位逾期未签收")),
+    (DESK_LATE_REPLY, _("承办单位逾期未答复")),
+    (DESK_SILENT_CO_UNIT, _("协办单位逾期未提交意见")),
+    (DESK_TO_CONFIRM, _("待我确认联名")),
+    (DESK_TO_EVALUATE, _("待我评价")),
 ]
 
 
@@ -91,6 +114,7 @@ class SuggestionFilter(django_filters.FilterSet):
     )
     year = django_filters.NumberFilter(label=_("年度"))
     merge_group = django_filters.UUIDFilter(label=_("并案组"), method="filter_merge_group")
+    desk = django_filters.ChoiceFilter(label=_("工作台"), choices=DESK_CHOICES, method="filter_desk")
     ordering = django_filters.ChoiceFilter(
         label=_("排序"), method="filter_ordering", choices=_ordering_choices(ORDERINGS)
     )
@@ -110,6 +134,7 @@ class SuggestionFilter(django_filters.FilterSet):
             "unit",
             "year",
             "merge_group",
+            "desk",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -155,6 +180,15 @@ class SuggestionFilter(django_filters.FilterSet):
         )
         return queryset.filter(pk__in=members)
 
+    def filter_desk(self, queryset, name, value):
+        """The suggestions behind one count of the user's desk (``selectors.desk_suggestion_q``)."""
+        user = getattr(self.request, "user", None)
+        if value in (DESK_TO_CONFIRM, DESK_TO_EVALUATE) and user is None:
+            # The deputy's own questions need the user: without a request, nothing is its own.
+            return queryset.none()
+        condition = desk_suggestion_q(value, user=user, today=timezone.localdate())
+        return queryset if condition is None else queryset.filter(condition)
+
     def filter_ordering(self, queryset, name, value):
         return _order(queryset, value, ORDERINGS, DEFAULT_ORDERING)
 
@@ -173,6 +207,7 @@ class AssignmentFilter(django_filters.FilterSet):
         label=_("答复期限不早于"), field_name="reply_due", lookup_expr="gte"
     )
     overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
+    due_soon = django_filters.BooleanFilter(label=_("即将到期"), method="filter_due_soon")
     needs_calendar = django_filters.BooleanFilter(label=_("期限待补充节假日数据"))
     merged = django_filters.BooleanFilter(label=_("只看并案"), method="filter_merged")
     merge_group = django_filters.UUIDFilter(label=_("并案组"))
@@ -188,6 +223,7 @@ class AssignmentFilter(django_filters.FilterSet):
             "due_before",
             "due_after",
             "overdue",
+            "due_soon",
             "needs_calendar",
             "merged",
             "merge_group",
@@ -212,6 +248,13 @@ class AssignmentFilter(django_filters.FilterSet):
             return queryset
         late = assignment_overdue_q(timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_due_soon(self, queryset, name, value):
+        """Pending assignments whose reply falls due within a week (``selectors.unit_due_soon_q``)."""
+        if value is None:
+            return queryset
+        soon = unit_due_soon_q(timezone.localdate())
+        return queryset.filter(soon) if value else queryset.exclude(soon)
 
     def filter_merged(self, queryset, name, value):
         """``true``: only the assignments handled together with others (并案); ``false``: the rest."""

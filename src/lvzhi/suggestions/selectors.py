@@ -3,7 +3,7 @@ decides which suggestions a role may see. Missing and forbidden both give 404.""
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -18,6 +18,8 @@ from .choices import (
     AssignmentRole,
     AssignmentStatus,
     CommitmentStatus,
+    ReplyKind,
+    ReplyStatus,
     SignerStatus,
     SuggestionStatus,
 )
@@ -453,3 +455,142 @@ def reply_review_findings(reply) -> list[str]:
 def assignments_needing_calendar() -> QuerySet[Assignment]:
     """Assignments whose working-day deadlines wait for holiday data: shown to the office."""
     return Assignment.objects.filter(needs_calendar=True).exclude(status=AssignmentStatus.CANCELLED)
+
+
+# -- The desks (工作台): what each role has to do, counted ----------------------------------------------
+
+# A deadline within this many calendar days is "due soon" (即将到期) on the desks and their lists.
+DUE_SOON_DAYS = 7
+# The desk's lists: ``?desk=<key>`` on the suggestion list narrows it with the same condition the
+# desk counted (``filters.SuggestionFilter.filter_desk``).
+DESK_ASSIGN_DUE_SOON = "assign_due_soon"
+DESK_ASSIGN_OVERDUE = "assign_overdue"
+DESK_LATE_ACKNOWLEDGEMENT = "late_acknowledgement"
+DESK_LATE_REPLY = "late_reply"
+DESK_SILENT_CO_UNIT = "silent_co_unit"
+DESK_TO_CONFIRM = "to_confirm"
+DESK_TO_EVALUATE = "to_evaluate"
+
+
+def due_soon_until(today: date) -> date:
+    return today + timedelta(days=DUE_SOON_DAYS)
+
+
+def late_acknowledgement_q(today: date) -> Q:
+    """Assignments still not received (待签收) once their objection window has passed."""
+    return assignment_pending_q() & Q(status=AssignmentStatus.ASSIGNED, objection_deadline__lt=today)
+
+
+def silent_co_unit_q(today: date) -> Q:
+    """Co-units (协办) that sent no input by their deadline."""
+    return assignment_pending_q() & Q(
+        role=AssignmentRole.CO, status__in=CO_INPUT_STATUSES, co_input_due__lt=today
+    )
+
+
+def unit_due_soon_q(today: date) -> Q:
+    """Pending assignments whose reply (or re-handling reply) falls due within ``DUE_SOON_DAYS``."""
+    until = due_soon_until(today)
+    rehandling = Q(status=AssignmentStatus.REHANDLING)
+    return assignment_pending_q() & (
+        (rehandling & Q(rehandling_due__gte=today, rehandling_due__lte=until))
+        | (~rehandling & Q(reply_due__gte=today, reply_due__lte=until))
+    )
+
+
+def desk_suggestion_q(key: str, *, user, today: date) -> Q | None:
+    """The condition on suggestions behind a desk count, or None for an unknown key."""
+    until = due_soon_until(today)
+    accepted = Q(status=SuggestionStatus.ACCEPTED)
+    if key == DESK_ASSIGN_DUE_SOON:
+        return accepted & Q(assign_due__gte=today, assign_due__lte=until)
+    if key == DESK_ASSIGN_OVERDUE:
+        return accepted & Q(assign_due__lt=today)
+    by_assignment = {
+        DESK_LATE_ACKNOWLEDGEMENT: late_acknowledgement_q,
+        DESK_LATE_REPLY: assignment_overdue_q,
+        DESK_SILENT_CO_UNIT: silent_co_unit_q,
+    }
+    if key in by_assignment:
+        late = Assignment.objects.filter(by_assignment[key](today)).values("suggestion_id")
+        return Q(pk__in=late)
+    if key == DESK_TO_CONFIRM:
+        return Q(pk__in=invitations_to_confirm(user=user).values("suggestion_id"))
+    if key == DESK_TO_EVALUATE:
+        return Q(
+            pk__in=replies_to_evaluate(user=user, today=today).values("reply__assignment__suggestion_id")
+        )
+    return None
+
+
+def office_desk_counts(*, user, today: date) -> dict[str, int]:
+    """The office's desk (代表工委): 待审查, 待交办 (and of those the recess suggestions whose
+    5-working-day assignment deadline is near or past), replies 待审核; units late to receive or
+    reply and co-units that never acted. Two queries, whatever the data."""
+    until = due_soon_until(today)
+    accepted = Q(status=SuggestionStatus.ACCEPTED)
+    counts = suggestions_visible_to(user).aggregate(
+        to_review=Count("pk", filter=Q(status=SuggestionStatus.SUBMITTED)),
+        to_assign=Count("pk", filter=accepted),
+        assign_due_soon=Count("pk", filter=accepted & Q(assign_due__gte=today, assign_due__lte=until)),
+        assign_overdue=Count("pk", filter=accepted & Q(assign_due__lt=today)),
+        replies_to_review=Count("pk", filter=Q(status=SuggestionStatus.REPLY_SUBMITTED)),
+    )
+    counts.update(
+        Assignment.objects.filter(assignment_pending_q()).aggregate(
+            late_acknowledgement=Count("suggestion_id", filter=late_acknowledgement_q(today), distinct=True),
+            late_reply=Count("suggestion_id", filter=assignment_overdue_q(today), distinct=True),
+            silent_co_unit=Count("suggestion_id", filter=silent_co_unit_q(today), distinct=True),
+        )
+    )
+    return counts
+
+
+def unit_desk_counts(*, user, today: date) -> dict[str, int]:
+    """A handling unit's desk: 待签收, 即将到期, 已逾期, 重新办理, over its own assignments. One query."""
+    return (
+        _unit_assignments(user=user)
+        .filter(assignment_pending_q())
+        .aggregate(
+            to_acknowledge=Count("pk", filter=Q(status=AssignmentStatus.ASSIGNED)),
+            due_soon=Count("pk", filter=unit_due_soon_q(today)),
+            overdue=Count("pk", filter=assignment_overdue_q(today)),
+            rehandling=Count("pk", filter=Q(status=AssignmentStatus.REHANDLING)),
+        )
+    )
+
+
+def suggestion_status_counts(*, user) -> dict[str, int]:
+    """How many of the suggestions ``user`` sees are in each status (a deputy: its own). One query."""
+    rows = suggestions_visible_to(user).order_by().values("status").annotate(count=Count("pk"))
+    return {row["status"]: row["count"] for row in rows}
+
+
+def invitations_to_confirm(*, user) -> QuerySet[SuggestionSigner]:
+    """The invitations to co-sign (联名) that the deputy ``user`` has still to answer, on suggestions
+    still waiting for their co-signers."""
+    return SuggestionSigner.objects.filter(
+        mandate__person__user_id=user.pk,
+        status=SignerStatus.INVITED,
+        suggestion__status__in=(SuggestionStatus.DRAFT, SuggestionStatus.AWAITING_COSIGNERS),
+    )
+
+
+def replies_to_evaluate(*, user, today: date) -> QuerySet[ReplyRecipient]:
+    """The released answers the deputy ``user`` is asked to rate (待评价) and has not rated, within
+    their evaluation period. Follow-up replies are not rated."""
+    return ReplyRecipient.objects.filter(
+        Q(evaluation_due__isnull=True) | Q(evaluation_due__gte=today),
+        mandate__person__user_id=user.pk,
+        evaluation__isnull=True,
+        reply__status=ReplyStatus.RELEASED,
+        reply__kind__in=(ReplyKind.ANSWER, ReplyKind.REHANDLING),
+    ).exclude(reply__assignment__suggestion__status__in=FINISHED_SUGGESTION_STATUSES)
+
+
+def deputy_desk_counts(*, user, today: date) -> dict[str, int]:
+    """A deputy's two questions waiting for it: 待确认联名 and 待评价. Two queries."""
+    return {
+        "to_confirm": invitations_to_confirm(user=user).count(),
+        "to_evaluate": replies_to_evaluate(user=user, today=today).count(),
+    }

@@ -415,3 +415,16 @@ def filter_suggestions_by_kind(queryset, name, value):
     if not value:
         return queryset
     return queryset.filter(pk__in=SupervisionItem.objects.filter(kind=value).values("suggestion_id"))
+
+
+def committee_desk_counts(user) -> dict[str, int]:
+    """A committee's desk: its supervision items in progress, counterpart (对口督办) ones apart. One
+    query; none for a user without a committee."""
+    if user is None or not user.is_authenticated or not user.committee_id:
+        return {"in_progress": 0, "counterpart": 0}
+    return SupervisionItem.objects.filter(
+        committee_id=user.committee_id, status=SupervisionStatus.IN_PROGRESS
+    ).aggregate(
+        in_progress=Count("pk"),
+        counterpart=Count("pk", filter=Q(kind=SupervisionKind.COUNTERPART)),
+    )
