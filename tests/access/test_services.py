@@ -11,7 +11,7 @@ from lvzhi.accounts.models import AccountEvent, ActivationToken, User
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.deputies.models import Person
 
-from ..factories import MandateFactory, PersonFactory
+from ..factories import MandateFactory
 
 STRONG = "Lvzhi-2026-pass"
 
