@@ -504,3 +504,35 @@ def test_manual_deactivation_is_not_undone_by_a_resumption(mandate, staff):
 
     user.refresh_from_db()
     assert (user.is_active, user.inactive_cause) == (False, InactiveCause.MANUAL)
+
+
+def test_a_new_mandate_reactivates_an_account_its_old_one_had_switched_off(term, gulou, staff):
+    from lvzhi.accounts.choices import InactiveCause
+    from lvzhi.accounts.models import User
+
+    from ..factories import CongressFactory, ElectoralUnitFactory, TermFactory
+
+    city = deputy_create(data=deputy_data(term, gulou), actor=staff)
+    user = User.objects.create(username="d-back", role="deputy")
+    Person.objects.filter(pk=city.person_id).update(user=user)
+    record(city, T.TRANSFER_OUT, date(2022, 12, 1), staff)
+    user.refresh_from_db()
+    assert (user.is_active, user.inactive_cause) == (False, InactiveCause.MANDATE_ENDED)
+
+    province = CongressFactory(
+        name="福建省人民代表大会", short_name="省人大", level="provincial", region="福建省"
+    )
+    provincial_term = TermFactory(congress=province, number=14, start_date=date(2023, 1, 1))
+    deputy_create(
+        data=deputy_data(
+            provincial_term,
+            ElectoralUnitFactory(congress=province, name="福州市"),
+            congress=province,
+            card_number="14001",
+            start_date=date(2023, 1, 15),
+        ),
+        actor=staff,
+    )
+
+    user.refresh_from_db()
+    assert (user.is_active, user.inactive_cause) == (True, InactiveCause.NONE)

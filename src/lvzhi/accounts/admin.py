@@ -16,12 +16,23 @@ class UserAdmin(BaseUserAdmin):
         "committee",
         "is_active",
     )
-    list_filter = ("role", "is_active")
+    list_filter = ("role", "is_active", "must_set_password")
     search_fields = ("username", "display_name")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (
             _("角色与范围"),
-            {"fields": ("display_name", "role", "electoral_unit", "handling_unit", "committee", "phone")},
+            {
+                "fields": (
+                    "display_name",
+                    "role",
+                    "electoral_unit",
+                    "handling_unit",
+                    "committee",
+                    "phone",
+                    "must_set_password",
+                    "inactive_cause",
+                )
+            },
         ),
     )
