@@ -185,14 +185,16 @@ def test_schema_offers_session_and_token_authentication(schema):
     assert set(schema["components"]["securitySchemes"]) == {"cookieAuth", "tokenAuth"}
 
 
-def test_schema_endpoint_serves_the_schema(client):
+def test_schema_endpoint_serves_the_schema(client, staff):
+    client.force_login(staff)
     response = client.get("/api/schema/", {"format": "json"})
 
     assert response.status_code == 200
     assert "/api/v1/mandates/{id}/events/" in json.loads(response.content)["paths"]
 
 
-def test_docs_are_served_from_our_static_files(client):
+def test_docs_are_served_from_our_static_files(client, staff):
+    client.force_login(staff)
     response = client.get("/api/docs/")
 
     html = response.content.decode()
@@ -203,3 +205,17 @@ def test_docs_are_served_from_our_static_files(client):
     for url in linked:
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")) is not None, url
+
+
+@pytest.mark.parametrize("address", ["/api/docs/", "/api/schema/"])
+def test_the_api_documentation_is_for_the_office_only(client, address, admin_user, staff, leader, unit_user,
+                                                      county_user, committee_user, deputy_user):  # fmt: skip
+    anonymous = client.get(address)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/accounts/login/")
+    for user in (leader, unit_user, county_user, committee_user, deputy_user):
+        client.force_login(user)
+        assert client.get(address).status_code == 404, user
+    for user in (admin_user, staff):
+        client.force_login(user)
+        assert client.get(address).status_code == 200, user

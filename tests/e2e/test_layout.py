@@ -1,0 +1,111 @@
+"""The layout at an office screen (1,366 px) and a phone (390 px), for every demo role: no menu item
+wraps, the bar collapses on the phone, the main lists never scroll the page sideways.
+
+Screenshots of every page checked are written to ``var/screenshots/`` (under ``LVZHI_VAR_DIR`` when
+set): CI keeps them as artefacts.
+"""
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from .conftest import login
+
+PASSWORD = "lvzhi-demo-2025"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+# The lists each role works with (a page the role may not open is left out by the navigation test).
+LISTS = {
+    "demo-admin": ["/deputies/", "/suggestions/", "/suggestions/work/", "/motions/", "/supervision/"],
+    "demo-staff": ["/deputies/", "/suggestions/", "/suggestions/work/", "/motions/", "/supervision/"],
+    "demo-leader": ["/deputies/", "/suggestions/", "/motions/", "/supervision/"],
+    "demo-deputy": ["/deputies/", "/suggestions/", "/motions/"],
+    "demo-unit": ["/deputies/", "/suggestions/", "/suggestions/work/"],
+    "demo-county": ["/deputies/", "/suggestions/", "/motions/"],
+    "demo-committee": ["/deputies/", "/suggestions/", "/motions/", "/supervision/"],
+}
+
+# How many lines of text an element's own text takes (a wrapped label has two).
+TEXT_LINES = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+  return tops.size;
+}"""
+NO_SIDEWAYS_SCROLL = "document.scrollingElement.scrollWidth <= window.innerWidth"
+
+
+def screenshot(page, name: str) -> None:
+    folder = settings.VAR_DIR / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def slug(path: str) -> str:
+    return path.strip("/").replace("/", "-") or "home"
+
+
+def assert_single_lines(locator, where: str) -> None:
+    for index in range(locator.count()):
+        item = locator.nth(index)
+        lines = item.evaluate(TEXT_LINES)
+        assert lines == 1, f"{where}: “{item.inner_text()}” takes {lines} lines"
+
+
+def assert_lists_fit(page, username: str, width: int) -> None:
+    for path in ["/", *LISTS[username]]:
+        page.goto(path)
+        expect(page.get_by_test_id("current-user")).to_be_visible()
+        screenshot(page, f"{width}-{username}-{slug(path)}")
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{username} {path} scrolls sideways at {width} px"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_1366_px_no_menu_item_wraps_and_no_list_scrolls_sideways(new_page):
+    call_command("seed_demo", verbosity=0)
+
+    for username in LISTS:
+        page = new_page()
+        page.set_viewport_size(DESKTOP)
+        login(page, username, PASSWORD)
+        navigation = page.get_by_role("navigation", name="主导航")
+        expect(navigation).to_be_visible()
+        entries = navigation.locator(":scope > a, :scope > .dropdown > a")
+        assert_single_lines(entries, username)
+        # One row: the entries of the bar stand side by side (no entry below another).
+        boxes = [entries.nth(i).bounding_box() for i in range(entries.count())]
+        tops = [box["y"] for box in boxes]
+        assert max(tops) - min(tops) < min(box["height"] for box in boxes), f"{username}: two rows"
+        for menu in range(navigation.get_by_role("button").count()):
+            toggle = navigation.get_by_role("button").nth(menu)
+            toggle.click()
+            items = navigation.locator(".dropdown-menu.show").get_by_role("link")
+            expect(items.first).to_be_visible()
+            assert_single_lines(items, f"{username} {toggle.inner_text()}")
+            toggle.click()
+        assert_lists_fit(page, username, DESKTOP["width"])
+        page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_390_px_the_bar_collapses_and_no_list_scrolls_sideways(new_page):
+    call_command("seed_demo", verbosity=0)
+
+    for username in LISTS:
+        page = new_page()
+        page.set_viewport_size(PHONE)
+        login(page, username, PASSWORD)
+        navigation = page.get_by_role("navigation", name="主导航")
+        expect(navigation).to_be_hidden()
+        toggler = page.get_by_role("button", name="展开菜单")
+        # The bar keeps one row: the menu button stands beside the user's name.
+        assert abs(toggler.bounding_box()["y"] - page.get_by_test_id("current-user").bounding_box()["y"]) < 20
+        toggler.click()
+        expect(navigation).to_be_visible()
+        assert_single_lines(navigation.locator(":scope > a, :scope > .dropdown > a"), username)
+        screenshot(page, f"390-{username}-menu")
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{username}: the open menu scrolls sideways"
+        assert_lists_fit(page, username, PHONE["width"])
+        page.context.close()
