@@ -49,6 +49,7 @@ urlpatterns = [
     path("assign/print/", views.assign_print_view, name="assign_print"),
     path("<int:pk>/", views.suggestion_detail_view, name="detail"),
     path("<int:pk>/edit/", views.suggestion_edit_view, name="edit"),
+    path("<int:pk>/print/", views.suggestion_print_view, name="print"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download_view, name="attachment"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/delete/",

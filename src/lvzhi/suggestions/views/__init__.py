@@ -56,6 +56,7 @@ from .detail import (
 )
 from .drafting import suggestion_create_view, suggestion_edit_view
 from .listing import suggestion_list_view
+from .printing import suggestion_print_view
 from .work import unit_work_list_view
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "suggestion_detail_view",
     "suggestion_edit_view",
     "suggestion_list_view",
+    "suggestion_print_view",
     "unit_work_list_view",
     "uphold_objection_view",
     "withdraw_view",
