@@ -261,3 +261,13 @@ def test_activation_sheet_refused_without_waiting_accounts(client, staff, gulou)
     response = client.post(reverse("access:sheets"), {"electoral_unit": gulou.pk})
     assert "该选举单位没有待激活的代表账户。" in response.content.decode()
     assert not ActivationSheet.objects.exists()
+
+
+def test_letters_for_a_whole_electoral_unit(client, staff, gulou_three, gulou, taijiang_mandate):
+    services.deputy_accounts_create(actor=staff, all_missing=True)
+    client.force_login(staff)
+
+    letters = client.post(reverse("access:letters"), {"electoral_unit": gulou.pk}).content.decode()
+
+    assert letters.count('data-testid="activation-link"') == 3
+    assert "张台江" not in letters

@@ -157,9 +157,14 @@ def letters_response(request: HttpRequest, links: list[services.IssuedLink]) -> 
 @login_required
 @require_POST
 def letters_view(request: HttpRequest) -> HttpResponse:
-    """Issue fresh links for the chosen accounts (older ones become void) and print them."""
+    """Issue fresh links for the chosen accounts, or for an electoral unit's waiting deputy
+    accounts (older links become void), and print them."""
     require_office(request.user)
     ids = [int(value) for value in request.POST.getlist("accounts") if value.isdigit()]
+    unit = request.POST.get("electoral_unit", "")
+    if unit.isdigit():  # every deputy account of the unit still waiting for activation
+        waiting = selectors.deputy_accounts_of_unit(user=actor_of(request), electoral_unit_id=int(unit))
+        ids = list(waiting.values_list("pk", flat=True))
     try:
         links = services.activation_links_issue(actor=actor_of(request), user_ids=ids)
     except DomainError as error:

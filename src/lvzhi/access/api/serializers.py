@@ -46,6 +46,7 @@ class AccountSerializer(serializers.ModelSerializer[User]):
 
 
 class AccountEventSerializer(serializers.ModelSerializer[AccountEvent]):
+    type = serializers.CharField(read_only=True, help_text="created, link_issued, activated, reset, …")
     type_display = ChoiceLabelField(AccountEventType.choices, source="type")
     actor = serializers.SerializerMethodField()
 
@@ -113,7 +114,7 @@ class DeactivateInputSerializer(ReasonInputSerializer):
     )
 
 
-class ContactInputSerializer(serializers.Serializer[Any]):
+class OwnContactInputSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField(
         max_length=20, required=False, default="", allow_blank=True, label=_("手机")
     )
@@ -122,7 +123,7 @@ class ContactInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class PasswordInputSerializer(serializers.Serializer[Any]):
+class OwnPasswordInputSerializer(serializers.Serializer[Any]):
     old_password = serializers.CharField(label=_("原密码"))
     new_password1 = serializers.CharField(label=_("新密码"))
     new_password2 = serializers.CharField(label=_("再次输入新密码"))

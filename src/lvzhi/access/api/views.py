@@ -150,18 +150,18 @@ class MeViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         return Response(serializers.AccountSerializer(cast(User, request.user)).data)
 
-    @extend_schema(request=serializers.ContactInputSerializer, responses=serializers.AccountSerializer)
+    @extend_schema(request=serializers.OwnContactInputSerializer, responses=serializers.AccountSerializer)
     @action(detail=False, methods=["post"])
     def contact(self, request: Request) -> Response:
-        data = serializers.ContactInputSerializer(data=request.data)
+        data = serializers.OwnContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.own_contact_update(user=cast(User, request.user), **data.validated_data)
         return Response(serializers.AccountSerializer(user).data)
 
-    @extend_schema(request=serializers.PasswordInputSerializer, responses={204: None})
+    @extend_schema(request=serializers.OwnPasswordInputSerializer, responses={204: None})
     @action(detail=False, methods=["post"])
     def password(self, request: Request) -> Response:
-        data = serializers.PasswordInputSerializer(data=request.data)
+        data = serializers.OwnPasswordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.own_password_change(
             user=cast(User, request.user),
