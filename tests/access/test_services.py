@@ -269,3 +269,18 @@ def test_bad_phone_changes_nothing(deputy_user, own_mandate):
 
     assert Person.objects.get(pk=own_mandate.person_id).phone == phone
     assert not AccountEvent.objects.exists()
+
+
+def test_accounts_for_the_whole_registry_cost_the_same_queries_for_3_or_30(staff, term, gulou, taijiang):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def create(unit, count):
+        for _ in range(count):
+            MandateFactory(congress=term.congress, term=term, electoral_unit=unit)
+        with CaptureQueriesContext(connection) as captured:
+            created = services.deputy_accounts_create(actor=staff, all_missing=True)
+        assert len(created) == count
+        return len(captured)
+
+    assert create(gulou, 3) == create(taijiang, 30)

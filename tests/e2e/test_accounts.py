@@ -64,7 +64,9 @@ def test_office_opens_accounts_and_a_deputy_activates_and_cosigns(new_page):
     # 1. demo-staff opens accounts for the three and prints their letters.
     staff = new_page()
     login(staff, "demo-staff", PASSWORD)
-    staff.goto("/access/")
+    nav = staff.get_by_role("navigation", name="主导航")
+    nav.get_by_role("button", name="系统管理").or_(nav.get_by_role("link", name="系统管理")).first.click()
+    nav.get_by_role("link", name="账户管理").click()
     expect(staff.get_by_role("heading", name="账户管理")).to_be_visible()
     staff.get_by_role("link", name="为代表开通账户").click()
     staff.get_by_label("选举单位").select_option(label=f"市人大 · {UNIT}")

@@ -33,6 +33,7 @@ from lvzhi.deputies.models import Person
 from lvzhi.organizations.models import Committee, ElectoralUnit, HandlingUnit
 
 ACTIVATION_DAYS_DEFAULT = 30
+BULK_BATCH = 500
 USERNAME_MAX = 150
 STAFF_ROLES = (
     Role.DEPUTY_AFFAIRS_STAFF,
@@ -146,10 +147,17 @@ def deputy_accounts_create(
             must_set_password=True,
         )
         user.set_unusable_password()
-        user.save()
-        Person.objects.filter(pk=person.pk).update(user=user)
-        account_log(user=user, type=AccountEventType.CREATED, actor=actor, note=_("代表账户"))
         users.append(user)
+    # In bulk: the whole registry (~660 deputies) in a handful of queries.
+    users = User.objects.bulk_create(users, batch_size=BULK_BATCH)
+    for person, user in zip(persons, users, strict=True):
+        person.user = user
+    Person.objects.bulk_update(persons, ["user"], batch_size=BULK_BATCH)
+    note = str(_("代表账户"))
+    AccountEvent.objects.bulk_create(
+        [AccountEvent(user=user, type=AccountEventType.CREATED, actor=actor, note=note) for user in users],
+        batch_size=BULK_BATCH,
+    )
     return users
 
 
