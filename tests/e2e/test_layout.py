@@ -8,6 +8,7 @@ set): CI keeps them as artefacts.
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from .conftest import login
@@ -109,3 +110,27 @@ def test_at_390_px_the_bar_collapses_and_no_list_scrolls_sideways(new_page):
         assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{username}: the open menu scrolls sideways"
         assert_lists_fit(page, username, PHONE["width"])
         page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deputy_picker_is_found_by_pinyin_initials(new_page):
+    call_command("seed_demo", verbosity=0)
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    login(page, "demo-deputy", PASSWORD)
+
+    page.goto(reverse("suggestions:create"))
+    picker = page.get_by_label("联名代表")
+    options = picker.locator("option")
+    assert options.count() > 20
+    wanted = options.nth(7)
+    initials, name = wanted.get_attribute("data-pinyin"), wanted.inner_text()
+    # Typed into the filter box above the picker, the initials keep only the deputies they match.
+    page.get_by_role("searchbox", name="筛选选项：输入名称或拼音首字母").fill(initials)
+    shown = picker.locator("option:not([hidden])")
+    expect(shown.filter(has_text=name)).to_have_count(1)
+    assert shown.count() < options.count()
+    for pinyin in shown.evaluate_all("(options) => options.map((o) => o.dataset.pinyin)"):
+        assert pinyin.startswith(initials)
+    screenshot(page, "390-demo-deputy-cosigner-picker")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
