@@ -271,3 +271,36 @@ def test_letters_for_a_whole_electoral_unit(client, staff, gulou_three, gulou, t
 
     assert letters.count('data-testid="activation-link"') == 3
     assert "张台江" not in letters
+
+
+def test_office_corrects_an_account_and_the_log_says_what_changed(client, staff, unit_user):
+    client.force_login(staff)
+    url = reverse("access:edit", args=[unit_user.pk])
+    before = snapshot()
+    refused = client.post(url, {"display_name": "陈工", "phone": "12", "email": ""})
+    assert "请输入有效的手机号码" in refused.content.decode()
+    assert snapshot() == before
+
+    client.post(url, {"display_name": "陈工", "phone": "13900004444", "email": ""})
+    unit_user.refresh_from_db()
+    assert (unit_user.display_name, unit_user.phone) == ("陈工", "13900004444")
+    event = unit_user.account_events.get()
+    assert (event.type, event.actor) == (AccountEventType.UPDATED, staff)
+    assert "姓名：t-unit → 陈工" in event.note and "手机：— → 13900004444" in event.note
+
+
+def test_a_deputy_name_stays_the_registry_s(client, staff, deputy_user, own_mandate):
+    client.force_login(staff)
+    client.post(
+        reverse("access:edit", args=[deputy_user.pk]), {"display_name": "别名", "phone": "", "email": ""}
+    )
+    deputy_user.refresh_from_db()
+    assert deputy_user.display_name == "t-deputy"
+
+
+def test_only_the_office_edits_accounts(client, county_user, staff):
+    client.force_login(county_user)
+    response = client.post(reverse("access:edit", args=[staff.pk]), {"display_name": "x"})
+    assert response.status_code == 404
+    staff.refresh_from_db()
+    assert staff.display_name == "t-staff"

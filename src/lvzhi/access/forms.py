@@ -87,3 +87,9 @@ class SheetForm(forms.Form):
         queryset=ElectoralUnit.objects.select_related("congress"),
         empty_label=PLACEHOLDER,
     )
+
+
+class AccountEditForm(forms.Form):
+    display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    phone = forms.CharField(label=_("手机"), max_length=20, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)

@@ -413,6 +413,33 @@ def account_reactivate(*, actor: User, user_id: int, reason: str) -> User:
     return user
 
 
+@transaction.atomic
+def account_update(*, actor: User, user_id: int, display_name: str, phone: str, email: str) -> User:
+    """The office corrects an account's name and contact details (a deputy's name comes from the
+    registry and is not changed here); what changed is logged, old → new."""
+    require_account_manager(actor)
+    user = _lock(user_id)
+    display_name = display_name.strip()
+    if user.role == Role.DEPUTY:
+        display_name = user.display_name
+    elif not display_name:
+        raise DomainError(_("请填写姓名。"), field="display_name")
+    phone, email = _clean_contact(phone, email)
+    labels = {"display_name": _("姓名"), "phone": _("手机"), "email": _("电子邮箱")}
+    new = {"display_name": display_name, "phone": phone, "email": email}
+    changed = [field for field, value in new.items() if getattr(user, field) != value]
+    if not changed:
+        return user
+    note = "；".join(
+        f"{labels[field]}：{getattr(user, field) or '—'} → {new[field] or '—'}" for field in changed
+    )
+    for field in changed:
+        setattr(user, field, new[field])
+    user.save(update_fields=changed)
+    account_log(user=user, type=AccountEventType.UPDATED, actor=actor, note=note)
+    return user
+
+
 # ---------------------------------------------------------------------------------------------
 # The user's own account
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("deputies/", views.deputy_accounts_view, name="deputies"),
     path("letters/", views.letters_view, name="letters"),
     path("<int:pk>/", views.account_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.account_edit_view, name="edit"),
     path("<int:pk>/reset/", views.account_reset_view, name="reset"),
     path("<int:pk>/deactivate/", views.account_deactivate_view, name="deactivate"),
     path("<int:pk>/reactivate/", views.account_reactivate_view, name="reactivate"),

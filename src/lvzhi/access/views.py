@@ -29,7 +29,7 @@ from lvzhi.organizations.models import ElectoralUnit
 
 from . import selectors, services
 from .filters import AccountFilter
-from .forms import DeactivateForm, ReasonForm, StaffAccountForm
+from .forms import AccountEditForm, DeactivateForm, ReasonForm, StaffAccountForm
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
@@ -308,4 +308,29 @@ def account_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("账户已重新启用。"))
             return redirect("access:detail", pk=account.pk)
     context = {"account": account, "form": form, "title": _("重新启用账户"), "button": _("确认启用")}
+    return render(request, "access/account_action.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an account's name (staff accounts) and contact details."""
+    require_office(request.user)
+    account = _account_or_404(request, pk)
+    initial = {"display_name": account.display_name, "phone": account.phone, "email": account.email}
+    form = AccountEditForm(request.POST or None, initial=initial)
+    if account.role == Role.DEPUTY:
+        form.fields["display_name"].disabled = True
+        form.fields["display_name"].help_text = _("代表姓名以代表名册为准。")
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(actor=actor_of(request), user_id=account.pk, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = status_of(error)
+        else:
+            messages.success(request, _("账户信息已保存。"))
+            return redirect("access:detail", pk=account.pk)
+    context = {"account": account, "form": form, "title": _("修改账户信息"), "button": _("保存")}
     return render(request, "access/account_action.html", context, status=status)

@@ -30,3 +30,4 @@ class AccountEventType(models.TextChoices):
     REACTIVATED = "reactivated", _("重新启用")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
     CONTACT_CHANGED = "contact_changed", _("修改联系方式")
+    UPDATED = "updated", _("修改账户信息")
