@@ -284,3 +284,20 @@ def test_accounts_for_the_whole_registry_cost_the_same_queries_for_3_or_30(staff
         return len(captured)
 
     assert create(gulou, 3) == create(taijiang, 30)
+
+
+def test_the_office_cannot_take_over_an_administrator(staff, admin_user):
+    before = counts()
+
+    with pytest.raises(ForbiddenError, match="只有系统管理员可以管理系统管理员账户。"):
+        services.account_reset(actor=staff, user_id=admin_user.pk, reason="遗忘密码")
+    with pytest.raises(ForbiddenError):
+        services.account_deactivate(actor=staff, user_id=admin_user.pk, reason="离职")
+    with pytest.raises(ForbiddenError):
+        services.account_update(actor=staff, user_id=admin_user.pk, display_name="x", phone="", email="")
+
+    assert counts() == before
+    admin_user.refresh_from_db()
+    assert admin_user.check_password("pw-test-123") and admin_user.is_active
+    other = User.objects.create(username="t-admin2", role=Role.SYSTEM_ADMIN)
+    assert services.account_reset(actor=admin_user, user_id=other.pk, reason="遗忘密码").user == other

@@ -59,6 +59,18 @@ def require_account_manager(actor: User) -> None:
         raise ForbiddenError(_("您没有管理账户的权限。"))
 
 
+def is_admin(user: User) -> bool:
+    return bool(user.is_superuser or user.role == Role.SYSTEM_ADMIN)
+
+
+def require_may_manage(actor: User, account: User) -> None:
+    """The office manages accounts; an administrator's account only another administrator (a
+    reset link would otherwise hand the office an administrator's rights)."""
+    require_account_manager(actor)
+    if is_admin(account) and not is_admin(actor):
+        raise ForbiddenError(_("只有系统管理员可以管理系统管理员账户。"))
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -201,7 +213,7 @@ def staff_account_create(*, actor: User, data: StaffAccountData) -> User:
     """An account for unit staff (handling unit, county, committee), the office or a leader; it
     logs in through its activation link. Only system administrators create administrators."""
     require_account_manager(actor)
-    if data.role == Role.SYSTEM_ADMIN and not (actor.is_superuser or actor.role == Role.SYSTEM_ADMIN):
+    if data.role == Role.SYSTEM_ADMIN and not is_admin(actor):
         raise ForbiddenError(_("只有系统管理员可以创建系统管理员账户。"))
     _check_staff_data(data)
     phone, email = _clean_contact(data.phone, data.email)
@@ -238,6 +250,8 @@ def activation_links_issue(*, actor: User, user_ids: Iterable[int]) -> list[Issu
     users = list(User.objects.select_for_update().filter(pk__in=ids).order_by("username"))
     if len(users) != len(ids):
         raise DomainError(_("所选账户不存在。"))
+    for user in users:
+        require_may_manage(actor, user)
     refused = [str(user) for user in users if not user.must_set_password or not user.is_active]
     if refused:
         raise DomainError(
@@ -353,6 +367,7 @@ def account_reset(*, actor: User, user_id: int, reason: str) -> IssuedLink:
     """Forgotten password: the old password stops working and a new activation link is issued."""
     require_account_manager(actor)
     user = _lock(user_id)
+    require_may_manage(actor, user)
     if not reason.strip():
         raise DomainError(_("请填写重置原因。"), field="reason")
     if not user.is_active:
@@ -371,6 +386,7 @@ def account_deactivate(*, actor: User, user_id: int, reason: str, cause: str = I
     """Switch an account off (left the unit, no longer in office …). Whatever it wrote stays."""
     require_account_manager(actor)
     user = _lock(user_id)
+    require_may_manage(actor, user)
     if cause not in (InactiveCause.MANUAL, InactiveCause.LEFT_UNIT):
         raise DomainError(_("请选择停用原因。"), field="cause")
     if not reason.strip():
@@ -397,6 +413,7 @@ def account_reactivate(*, actor: User, user_id: int, reason: str) -> User:
     """Switch an account on again. A deputy's account needs an active mandate."""
     require_account_manager(actor)
     user = _lock(user_id)
+    require_may_manage(actor, user)
     if not reason.strip():
         raise DomainError(_("请填写启用说明。"), field="reason")
     if user.is_active:
@@ -419,6 +436,7 @@ def account_update(*, actor: User, user_id: int, display_name: str, phone: str, 
     registry and is not changed here); what changed is logged, old → new."""
     require_account_manager(actor)
     user = _lock(user_id)
+    require_may_manage(actor, user)
     display_name = display_name.strip()
     if user.role == Role.DEPUTY:
         display_name = user.display_name
