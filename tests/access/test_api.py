@@ -142,3 +142,18 @@ def test_me_contact_and_password(api, deputy_user, own_mandate):
     assert done.status_code == 204
     deputy_user.refresh_from_db()
     assert deputy_user.check_password(STRONG)
+
+
+def test_patch_corrects_an_account(api, staff, unit_user, county_user):
+    assert (
+        client_for(api, county_user).patch(f"{ACCOUNTS}{unit_user.pk}/", {"phone": "13900005555"}).status_code
+        == 403
+    )
+    client = client_for(api, staff)
+    bad = client.patch(f"{ACCOUNTS}{unit_user.pk}/", {"phone": "12"}, format="json")
+    assert (bad.status_code, bad.data["field"]) == (400, "phone")
+    unit_user.refresh_from_db()
+    assert unit_user.phone == ""
+
+    good = client.patch(f"{ACCOUNTS}{unit_user.pk}/", {"phone": "13900005555"}, format="json")
+    assert (good.status_code, good.data["phone"], good.data["display_name"]) == (200, "13900005555", "t-unit")

@@ -127,3 +127,9 @@ class OwnPasswordInputSerializer(serializers.Serializer[Any]):
     old_password = serializers.CharField(label=_("原密码"))
     new_password1 = serializers.CharField(label=_("新密码"))
     new_password2 = serializers.CharField(label=_("再次输入新密码"))
+
+
+class AccountEditInputSerializer(serializers.Serializer[Any]):
+    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True, label=_("姓名"))
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label=_("手机"))
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, label=_("电子邮箱"))

@@ -76,6 +76,17 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         links = services.activation_links_issue(actor=self.actor, user_ids=[account.pk])
         return Response(_links(request, links)[0], status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=serializers.AccountEditInputSerializer, responses=serializers.AccountSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Correct the name (staff accounts) and contact details; fields left out keep their value."""
+        account = self.get_object()
+        data = serializers.AccountEditInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {"display_name": account.display_name, "phone": account.phone, "email": account.email}
+        values.update(data.validated_data)
+        changed = services.account_update(actor=self.actor, user_id=account.pk, **values)
+        return Response(serializers.AccountSerializer(changed).data)
+
     @extend_schema(
         request=serializers.DeputyAccountsInputSerializer,
         responses={201: serializers.AccountSerializer(many=True)},
