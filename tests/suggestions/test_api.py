@@ -210,7 +210,11 @@ def test_detail_shape(world, staff, own_mandate, cosigner_one, lead_unit, co_uni
     response = client(staff).get(f"{SUGGESTIONS}{world.joint.pk}/")
 
     data = response.data
-    assert (data["number_label"], data["year"], data["series"]) == ("第2001号", 2025, "between_sessions")
+    assert (data["number_label"], data["year"], data["series"]) == (
+        "〔2025〕第2001号",
+        2025,
+        "between_sessions",
+    )
     assert (data["status"], data["status_display"]) == ("assigned", "已交办")
     assert data["lead_deputy"] == {"id": own_mandate.pk, "name": "王自己"}
     assert [(s["mandate"]["name"], s["status"]) for s in data["signers"]] == [("陈联一", "confirmed")]
@@ -554,7 +558,7 @@ def test_accept_then_assign_split_and_merged(own_mandate, staff, urban_field, le
 
     assert (accepted.data["status"], accepted.data["number_label"], accepted.data["is_hard"]) == (
         "accepted",
-        "第2001号",
+        "〔2025〕第2001号",
         True,
     )
     assert first_assigned.status_code == second_assigned.status_code == 200
@@ -757,7 +761,7 @@ def test_assignment_detail_is_404_outside_the_unit(world, users, role):
     if response.status_code == 200:
         assert (response.data["id"], response.data["suggestion"]["number_label"]) == (
             world.lead.pk,
-            "第2001号",
+            "〔2025〕第2001号",
         )
     elif response.status_code == 404:
         assert response.data == ASSIGNMENT_NOT_VISIBLE
@@ -1271,7 +1275,7 @@ def test_the_whole_life_of_a_joint_suggestion_through_the_api(
     accepted = ok(
         staff_api.post(f"{url}review/", {"decision": "accept", "field": urban_field.pk}, format="json")
     )
-    assert accepted["number_label"] == "第2001号"
+    assert accepted["number_label"] == "〔2025〕第2001号"
     assigned = ok(
         staff_api.post(f"{url}assign/", {"lead": lead_unit.pk, "co_units": [co_unit.pk]}, format="json")
     )
@@ -1482,6 +1486,69 @@ def test_rules_are_checked_by_the_model(staff, rules):
         200,
         three,
         False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"reply_months": 4}, "reply_months", "依照代表法第五十一条，答复期限不得超过三个月。"),
+        (
+            {"hard_reply_months": 7},
+            "hard_reply_months",
+            "依照代表法第五十一条，涉及面广、难度大的答复期限不得超过六个月。",
+        ),
+        (
+            {"reply_months": 3, "hard_reply_months": 2},
+            "hard_reply_months",
+            "涉及面广、难度大的答复期限不得短于一般答复期限。",
+        ),
+        ({"rehandling_months": 3}, "rehandling_months", "重新办理期限不得超过两个月。"),
+        ({"rehandling_months": 0}, "rehandling_months", "重新办理期限不得少于十五日。"),
+        ({"rating_minimum_cases": 0}, "rating_minimum_cases", None),
+    ],
+)
+def test_rules_cannot_contradict_the_statute_and_nothing_changes(staff, rules, change, field, message):
+    """Art. 51: 3 months, 6 when hard and never shorter; re-handling 15 days to 2 months (§5.7)."""
+    before = api_rules = client(staff).patch(f"{RULES}{rules.congress_id}/", change, format="json")
+
+    assert api_rules.status_code == 400
+    if message:
+        assert [str(m) for m in before.data[field]] == [message]
+    rules.refresh_from_db()
+    assert (
+        rules.reply_months,
+        rules.hard_reply_months,
+        rules.rehandling_months,
+        rules.rating_minimum_cases,
+    ) == (
+        3,
+        6,
+        1,
+        5,
+    )
+    assert rules.history.count() == 1
+
+
+def test_rules_within_the_statute_are_saved(staff, rules):
+    response = client(staff).patch(
+        f"{RULES}{rules.congress_id}/",
+        {"reply_months": 2, "hard_reply_months": 2, "rehandling_months": 2, "rating_minimum_cases": 3},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    rules.refresh_from_db()
+    assert (
+        rules.reply_months,
+        rules.hard_reply_months,
+        rules.rehandling_months,
+        rules.rating_minimum_cases,
+    ) == (
+        2,
+        2,
+        2,
+        3,
     )
 
 

@@ -49,7 +49,7 @@ def merge(*suggestions, staff, lead, co_units=()) -> list[Assignment]:
 
 @pytest.fixture
 def merged(own_mandate, cosigner_one, other_deputy, staff, urban_field, lead_unit, co_unit, rules):
-    """第2001号, led by ``deputy_user`` with 陈联一 co-signing, and 第2002号, led by 黄旁人, handled
+    """〔2025〕第2001号, led by ``deputy_user`` with 陈联一 co-signing, and 〔2025〕第2002号, led by 黄旁人, handled
     together by the lead unit (``unit_user``) with a co-unit."""
     first = accept(
         own_mandate, staff, field=urban_field, cosigners=[cosigner_one], title="关于老旧小区加装电梯的建议"
@@ -170,7 +170,7 @@ def test_assignments_that_may_not_be_drafted_now_are_left_out_and_named(merged, 
     lead_third = Assignment.objects.get(suggestion=third, unit=merged.lead_first.unit)
     lead_fourth = Assignment.objects.get(suggestion=fourth, unit=merged.lead_first.unit)
     acknowledge(merged.lead_first, lead_third, lead_fourth, user=unit_user)
-    # 第2004号's reply is already with the office; 第2002号 was never acknowledged.
+    # 〔2025〕第2004号's reply is already with the office; 〔2025〕第2002号 was never acknowledged.
     services.reply_submit(
         reply=services.reply_draft(
             assignment=lead_fourth,
@@ -276,7 +276,7 @@ def test_a_suggestion_not_merged_is_drafted_alone(
 def test_the_group_assignment_another_unit_took_over_is_not_the_units(
     merged, unit_user, staff, other_unit, other_unit_user
 ):
-    """After an upheld objection 第2002号 is the other unit's (in the same group): the lead unit's
+    """After an upheld objection 〔2025〕第2002号 is the other unit's (in the same group): the lead unit's
     merged draft covers only its own assignments."""
     objection = services.assignment_object(
         assignment=merged.lead_second, reason="不属于本单位职责", actor=unit_user
@@ -306,11 +306,11 @@ def accepted_three(own_mandate, staff, urban_field, rules):
 def test_bulk_assignment_merges_the_ticked_rows(client, staff, accepted_three, lead_unit, co_unit):
     one, two, three = accepted_three
     client.force_login(staff)
-    assert f'<label class="visually-hidden" for="merge_{one.pk}">第2001号 并案办理</label>' in (
+    assert f'<label class="visually-hidden" for="merge_{one.pk}">〔2025〕第2001号 并案办理</label>' in (
         client.get(BULK).content.decode()
     )
 
-    # 第2002号 is ticked without units: it takes those chosen for 第2001号.
+    # 〔2025〕第2002号 is ticked without units: it takes those chosen for 〔2025〕第2001号.
     response = client.post(
         BULK,
         {"on": "2025-03-05", f"lead_{one.pk}": lead_unit.pk, f"co_{one.pk}": [co_unit.pk], f"merge_{one.pk}": "1",
@@ -348,7 +348,7 @@ def test_bulk_merged_rows_with_different_units_are_refused_whole(
 
     page = response.content.decode()
     assert (
-        "以下建议不能交办，本次全部未交办：第2条第2002号“关于第2项民生实事的建议”：并案办理的建议须交办给相同的承办单位。"
+        "以下建议不能交办，本次全部未交办：第2条〔2025〕第2002号“关于第2项民生实事的建议”：并案办理的建议须交办给相同的承办单位。"
         in page
     )
     assert Assignment.objects.count() == 0
@@ -385,7 +385,7 @@ def test_one_suggestion_joins_an_existing_group(
     client.force_login(staff)
     form = assign_card(client, third).form
     assert [label for _value, label in form.fields["merge_with"].choices] == [
-        "不并案", "第2001号 关于老旧小区加装电梯的建议", "第2002号 关于加装电梯财政补助的建议",
+        "不并案", "〔2025〕第2001号 关于老旧小区加装电梯的建议", "〔2025〕第2002号 关于加装电梯财政补助的建议",
     ]  # fmt: skip
 
     response = client.post(
@@ -396,7 +396,7 @@ def test_one_suggestion_joins_an_existing_group(
     )  # fmt: skip
 
     assert (
-        "已交办：市住房和城乡建设局（主办）、市交通运输局（协办），与第2002号并案办理。"
+        "已交办：市住房和城乡建设局（主办）、市交通运输局（协办），与〔2025〕第2002号并案办理。"
         in response.content.decode()
     )
     assert set(Assignment.objects.filter(suggestion=third).values_list("merge_group", flat=True)) == {
@@ -430,10 +430,10 @@ def test_the_assign_form_offers_no_group_when_there_is_none(client, staff, accep
 
 @pytest.fixture
 def third_in_group(merged, staff, gulou_mandate, lead_unit, co_unit):
-    """第2003号, led by 李鼓楼 (no account), joins the group."""
+    """〔2025〕第2003号, led by 李鼓楼 (no account), joins the group."""
     third = SuggestionFactory(
         congress=gulou_mandate.congress, term=gulou_mandate.term, lead_mandate=gulou_mandate, accepted=True,
-        number=2003, number_label="第2003号", title="关于电梯加装审批的建议",
+        number=2003, number_label="〔2025〕第2003号", title="关于电梯加装审批的建议",
     )  # fmt: skip
     services.suggestion_assign(
         suggestion=third, actor=staff, lead=lead_unit, co_units=[co_unit], merge_group=merged.group
@@ -451,7 +451,7 @@ def test_staff_see_the_whole_group_linked(client, merged, third_in_group, staff)
     response = client.get(detail_url(merged.first))
 
     assert merged_rows(response) == [
-        ("第2002号", "关于加装电梯财政补助的建议", "黄旁人"), ("第2003号", "关于电梯加装审批的建议", "李鼓楼"),
+        ("〔2025〕第2002号", "关于加装电梯财政补助的建议", "黄旁人"), ("〔2025〕第2003号", "关于电梯加装审批的建议", "李鼓楼"),
     ]  # fmt: skip
     assert response.context["merged_hidden"] == 0
     page = response.content.decode()
@@ -485,7 +485,7 @@ def test_a_deputy_leading_two_of_the_group_sees_the_other_linked(client, merged,
 
     response = client.get(detail_url(merged.first))
 
-    assert merged_rows(response) == [("第2003号", "关于电梯维保的建议", "王自己")]
+    assert merged_rows(response) == [("〔2025〕第2003号", "关于电梯维保的建议", "王自己")]
     assert response.context["merged_hidden"] == 1
     assert f'<a href="{detail_url(own_other)}">关于电梯维保的建议</a>' in response.content.decode()
 
@@ -564,7 +564,7 @@ def test_the_reply_card_drafts_for_the_group(client, merged, unit_user):
     assert card.form.fields["also_merged"].label == "同时为并案的其他建议起草相同答复"
     assert card.notes[-1] == (
         "text-secondary",
-        "并案办理：勾选下方选项，将为第2002号起草相同的答复内容、办理结果分类、签发人和答复函；各件分别提交，分别答复代表。",
+        "并案办理：勾选下方选项，将为〔2025〕第2002号起草相同的答复内容、办理结果分类、签发人和答复函；各件分别提交，分别答复代表。",
     )
 
     response = client.post(
@@ -579,18 +579,23 @@ def test_the_reply_card_drafts_for_the_group(client, merged, unit_user):
         follow=True,
     )
 
-    assert "答复已保存，并为并案的第2002号起草了相同答复；请分别核对后提交。" in response.content.decode()
+    assert (
+        "答复已保存，并为并案的〔2025〕第2002号起草了相同答复；请分别核对后提交。"
+        in response.content.decode()
+    )
     assert sorted(Reply.objects.values_list("assignment_id", "body", "result_class")) == [
         (merged.lead_first.pk, "两件建议一并答复。", "A"), (merged.lead_second.pk, "两件建议一并答复。", "A"),
     ]  # fmt: skip
 
 
 def test_the_reply_card_names_those_it_leaves_out(client, merged, third_in_group, unit_user):
-    acknowledge(merged.lead_first, merged.lead_second, user=unit_user)  # 第2003号 not yet acknowledged
+    acknowledge(
+        merged.lead_first, merged.lead_second, user=unit_user
+    )  # 〔2025〕第2003号 not yet acknowledged
     client.force_login(unit_user)
     response = client.get(detail_url(merged.first))
     card = {c.key: c for c in response.context["cards"]}[f"draft_reply-{merged.lead_first.pk}"]
-    assert card.notes[-1][1].endswith("不包括：第2003号（请先签收该建议）。")
+    assert card.notes[-1][1].endswith("不包括：〔2025〕第2003号（请先签收该建议）。")
 
     response = client.post(
         card.url,
@@ -599,13 +604,13 @@ def test_the_reply_card_names_those_it_leaves_out(client, merged, third_in_group
     )
 
     assert (
-        "答复已保存，并为并案的第2002号起草了相同答复；请分别核对后提交。未起草：第2003号（请先签收该建议）。"
+        "答复已保存，并为并案的〔2025〕第2002号起草了相同答复；请分别核对后提交。未起草：〔2025〕第2003号（请先签收该建议）。"
         in response.content.decode()
     )
 
 
 def test_the_reply_card_offers_the_group_only_when_another_may_be_drafted(client, merged, unit_user):
-    acknowledge(merged.lead_first, user=unit_user)  # 第2002号 not yet acknowledged
+    acknowledge(merged.lead_first, user=unit_user)  # 〔2025〕第2002号 not yet acknowledged
     client.force_login(unit_user)
     response = client.get(detail_url(merged.first))
     card = {c.key: c for c in response.context["cards"]}[f"draft_reply-{merged.lead_first.pk}"]
@@ -644,7 +649,7 @@ def test_api_drafts_the_same_reply_for_the_group(merged, unit_user):
     )  # fmt: skip
     assert data["merged_replies"] == []
     assert data["merged_skipped"] == [
-        {"assignment": merged.lead_second.pk, "suggestion": merged.second.pk, "number_label": "第2002号",
+        {"assignment": merged.lead_second.pk, "suggestion": merged.second.pk, "number_label": "〔2025〕第2002号",
          "reason": "请先签收该建议。"}
     ]  # fmt: skip
 
@@ -717,7 +722,7 @@ def test_api_merged_draft_of_a_suggestion_not_merged_is_400(own_mandate, staff, 
 def test_api_detail_names_the_group_within_the_users_scope(merged, third_in_group, staff, deputy_user):
     as_staff = api(staff).get(f"{SUGGESTIONS}{merged.first.pk}/").data
     assert [(s["number_label"], s["lead_deputy"]["name"], s["status"]) for s in as_staff["merged_suggestions"]] == [
-        ("第2002号", "黄旁人", S.ASSIGNED), ("第2003号", "李鼓楼", S.ASSIGNED),
+        ("〔2025〕第2002号", "黄旁人", S.ASSIGNED), ("〔2025〕第2003号", "李鼓楼", S.ASSIGNED),
     ]  # fmt: skip
     assert as_staff["merged_hidden_count"] == 0
 

@@ -17,6 +17,7 @@ from io import BytesIO
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,7 +28,7 @@ from openpyxl import load_workbook
 from lvzhi.deputies.models import Person
 from lvzhi.suggestions import reports, services
 from lvzhi.suggestions.choices import Satisfaction
-from lvzhi.suggestions.models import Suggestion
+from lvzhi.suggestions.models import Contact, Evaluation, Reply, Suggestion, SuggestionRules
 from lvzhi.supervision.choices import SupervisionKind
 from lvzhi.supervision.models import SupervisionItem
 
@@ -68,6 +69,8 @@ def life(
     rules, staff, leader, own_mandate, cosigner_one, other_deputy, urban_field, education_field,
     lead_unit, unit_user, co_unit, other_unit, other_unit_user,
 ):  # fmt: skip
+    # Every unit is ranked in these figures; the threshold has its own tests.
+    SuggestionRules.objects.filter(pk=rules.pk).update(rating_minimum_cases=1)
     s1, (s1_lead, _s1_co) = _assigned(
         own_mandate, staff, field=urban_field, lead=lead_unit, co_units=[co_unit], title="关于加装电梯的建议"
     )
@@ -156,8 +159,8 @@ def test_unit_ratings_rates_and_weighted_score(life, congress):
 
     assert [(r.unit_name, r.score) for r in ratings] == [
         ("市住房和城乡建设局", 76.7),  # 15·2/3 + 25·2/3 + 15 + 25 + 10·1/2 + 10·1/2
-        ("市交通运输局", 0.0),
         ("市教育局", 0.0),
+        ("市交通运输局", None),  # a co-unit only: no replying case, not ranked
     ]
     housing = {key: (rate.numerator, rate.denominator) for key, rate in ratings[0].rates.items()}
     assert housing == {
@@ -168,7 +171,7 @@ def test_unit_ratings_rates_and_weighted_score(life, congress):
         "solved": (1, 2),
         "promises": (1, 2),
     }
-    education = {key: (rate.numerator, rate.denominator) for key, rate in ratings[2].rates.items()}
+    education = {key: (rate.numerator, rate.denominator) for key, rate in ratings[1].rates.items()}
     assert education == {
         "receipt": (0, 1),
         "reply": (0, 1),
@@ -202,10 +205,8 @@ def test_unit_rating_weights_come_from_the_argument_or_the_setting(life, congres
 def test_public_replies_leave_out_confidential_suggestions_and_personal_data(life, congress):
     rows = list(reports.public_replies(congress=congress, year=YEAR))
 
-    assert [row["assignment__suggestion__title"] for row in rows] == [
-        "关于加装电梯的建议",
-        "关于增加学位供给的建议",
-    ]
+    # S2's reply was rated 不满意 by its deputy: never published.
+    assert [row["assignment__suggestion__title"] for row in rows] == ["关于加装电梯的建议"]
     assert set(rows[0]) == set(reports.PUBLIC_REPLY_FIELDS)
 
 
@@ -217,7 +218,9 @@ def test_public_page_works_anonymously_without_confidential_items_or_contact_dat
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "关于加装电梯的建议" in page and "电梯已加装完毕。" in page and "市教育局" in page
+    assert "关于加装电梯的建议" in page and "电梯已加装完毕。" in page and "A类" in page
+    assert 'data-testid="public-total">4<' in page
+    assert "学位正在规划中。" not in page  # rejected by its deputy
     assert "关于某涉密工程的建议" not in page and "保密答复内容" not in page
     for person in Person.objects.all():
         assert person.name not in page
@@ -327,7 +330,8 @@ def test_ratings_excel_export(client, staff, life):
     workbook = load_workbook(BytesIO(response.content))
     rows = list(workbook["绩效考评"].iter_rows(min_row=2, values_only=True))
     assert rows[0] == (1, "市住房和城乡建设局", 66.7, 66.7, 100.0, 100.0, 50.0, 50.0, 76.7)
-    assert rows[2][-2:] == (None, 0.0)  # no promises: left empty, not counted
+    assert rows[1][-2:] == (None, 0.0)  # no promises: left empty, not counted
+    assert (rows[2][0], rows[2][1], rows[2][-1]) == ("不足以排名", "市交通运输局", None)
     assert workbook["权重"]["B2"].value == 15
 
 
@@ -385,3 +389,132 @@ def test_query_counts_do_not_grow_with_the_data(
     assert reports.handling_report(congress=rules.congress, year=YEAR).total == 30
     second_page = client.get(reverse("suggestions:report_public", args=[YEAR]), {"page": 2})
     assert (second_page.context["page"].number, len(second_page.context["rows"])) == (2, 10)
+
+
+# -- Issue 8: contacts by when they took place, every evaluation, the ranking threshold, publication
+
+
+def test_contact_counts_by_the_day_it_took_place_not_when_it_was_typed_in(life, congress, other_unit_user):
+    s2_lead = life["s2"].assignments.get()
+    # Typed in on 2025-07-01, after the reply of 2025-06-20, about a call on 2025-06-01.
+    services.contact_log(
+        assignment=s2_lead,
+        actor=other_unit_user,
+        deputy=life["s2"].lead_mandate,
+        contacted_on=date(2025, 6, 1),
+        stage="before",
+        method="phone",
+    )
+
+    report = reports.handling_report(congress=congress, year=YEAR)
+
+    assert Contact.objects.get(assignment=s2_lead).created_at.date() == date(2025, 7, 1)
+    assert report.contact_before_reply == reports.Rate(3, 3)
+
+
+def test_a_contact_after_the_reply_is_not_a_contact_before_it(life, congress, other_unit_user):
+    s2_lead = life["s2"].assignments.get()
+    services.contact_log(
+        assignment=s2_lead,
+        actor=other_unit_user,
+        deputy=life["s2"].lead_mandate,
+        contacted_on=date(2025, 6, 25),
+        stage="after",
+        method="phone",
+    )
+
+    assert reports.handling_report(congress=congress, year=YEAR).contact_before_reply == reports.Rate(2, 3)
+
+
+def test_the_report_counts_every_evaluation_not_only_the_latest(life, congress, cosigner_one):
+    s2_reply = Reply.objects.get(assignment__suggestion=life["s2"])
+    # An earlier answer of S2, released and rated before the one above (as after a re-handling).
+    earlier = Reply.objects.create(
+        assignment=s2_reply.assignment,
+        body="初次答复。",
+        result_class="C",
+        signed_by="张局长",
+        status="released",
+        drafted_by=s2_reply.drafted_by,
+        submitted_at=at(2025, 5, 1),
+        released_at=at(2025, 5, 2),
+    )
+    recipient = earlier.recipients.create(mandate=cosigner_one)
+    Evaluation.objects.create(
+        recipient=recipient, satisfaction=Satisfaction.DISSATISFIED, evaluated_by=cosigner_one.person.user
+    )
+
+    report = reports.handling_report(congress=congress, year=YEAR)
+
+    assert report.evaluations == 4
+    assert [(row.key, row.count) for row, _share in report.satisfaction] == [
+        ("satisfied", 1),
+        ("basically_satisfied", 1),
+        ("dissatisfied", 2),
+    ]
+
+
+def test_units_with_too_few_cases_are_listed_apart_and_not_scored(life, congress, rules, client, staff):
+    SuggestionRules.objects.filter(pk=rules.pk).update(rating_minimum_cases=2)
+
+    ratings = reports.unit_ratings(congress=congress, year=YEAR)
+
+    assert [(r.unit_name, r.cases, r.is_ranked, r.score) for r in ratings] == [
+        ("市住房和城乡建设局", 3, True, 76.7),
+        ("市交通运输局", 0, False, None),
+        ("市教育局", 1, False, None),
+    ]
+    client.force_login(staff)
+    page = client.get(reverse("suggestions:report_ratings", args=[YEAR]))
+    assert [row[0].unit_name for row in page.context["ratings"]] == ["市住房和城乡建设局"]
+    assert [row[0].unit_name for row in page.context["unranked"]] == ["市交通运输局", "市教育局"]
+    assert "不足以排名" in page.content.decode()
+
+
+def test_the_ranking_threshold_is_checked_by_the_rules(rules):
+    rules.rating_minimum_cases = 0
+
+    with pytest.raises(ValidationError) as refused:
+        rules.full_clean()
+
+    assert "rating_minimum_cases" in refused.value.message_dict
+    rules.refresh_from_db()
+    assert rules.rating_minimum_cases == 5
+
+
+def test_a_reply_withheld_from_the_public_is_not_published(life, congress, client):
+    Reply.objects.filter(assignment__suggestion=life["s1"]).update(is_withheld_from_public=True)
+
+    assert list(reports.public_replies(congress=congress, year=YEAR)) == []
+    page = client.get(reverse("suggestions:report_public", args=[YEAR])).content.decode()
+    assert "电梯已加装完毕。" not in page and "本年度暂无公开的答复。" in page
+
+
+def test_only_the_final_released_reply_is_published(life, congress):
+    s1_reply = Reply.objects.get(assignment__suggestion=life["s1"])
+    later = Reply.objects.create(
+        assignment=s1_reply.assignment,
+        kind="follow_up",
+        body="跟踪答复：已全部完成。",
+        result_class="A",
+        signed_by="张局长",
+        status="released",
+        drafted_by=s1_reply.drafted_by,
+        submitted_at=at(2025, 6, 30),
+        released_at=at(2025, 6, 30),
+    )
+
+    rows = list(reports.public_replies(congress=congress, year=YEAR))
+
+    assert [(row["pk"], row["body"]) for row in rows] == [(later.pk, "跟踪答复：已全部完成。")]
+
+
+@pytest.mark.parametrize("name", ["report_handling", "report_ratings", "report_public"])
+def test_report_pages_switch_years(client, staff, life, name):
+    client.force_login(staff)
+
+    response = client.get(reverse(f"suggestions:{name}", args=[YEAR]))
+
+    assert YEAR in response.context["years"]
+    assert f'href="{reverse(f"suggestions:{name}", args=[YEAR])}?congress=' in response.content.decode()
+    assert 'aria-current="page"' in response.content.decode()

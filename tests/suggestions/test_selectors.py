@@ -227,7 +227,7 @@ def test_rules_default_to_domain_values_without_a_row(congress):
     assert rules.result_class_codes == ["A", "B", "C", "D"]
     assert rules.result_class_label("C") == "因条件限制待以后解决"
     assert [rules.needs_follow_up(code) for code in "ABCD"] == [False, True, True, False]
-    assert rules.number_label(series="in_session", number=1001, year=2025) == "第1001号"
+    assert rules.number_label(series="in_session", number=1001, year=2025) == "〔2025〕第1001号"
     assert rules.stage_label("second_review") == "二审：答复函审查"
 
 

@@ -363,13 +363,13 @@ def test_numbers_come_from_the_session_and_between_session_series(own_mandate, s
 
     numbered = [(s.series, s.year, s.number, s.number_label) for s in (first, second, between)]
     assert numbered == [
-        (SuggestionSeries.IN_SESSION, 2025, 1001, "第1001号"),
-        (SuggestionSeries.IN_SESSION, 2025, 1002, "第1002号"),
-        (SuggestionSeries.BETWEEN_SESSIONS, 2025, 2001, "第2001号"),
+        (SuggestionSeries.IN_SESSION, 2025, 1001, "〔2025〕第1001号"),
+        (SuggestionSeries.IN_SESSION, 2025, 1002, "〔2025〕第1002号"),
+        (SuggestionSeries.BETWEEN_SESSIONS, 2025, 2001, "〔2025〕第2001号"),
     ]
     event = first.events.get(type="suggestion.accepted")
     assert (event.actor, event.from_status, event.to_status) == (staff, S.SUBMITTED, S.ACCEPTED)
-    assert event.payload == {"number": "第1001号", "field": "城建环境", "is_hard": False}
+    assert event.payload == {"number": "〔2025〕第1001号", "field": "城建环境", "is_hard": False}
 
 
 def test_numbering_follows_the_congress_rules_and_restarts_each_year(
@@ -397,8 +397,8 @@ def test_another_congress_numbers_with_its_own_defaults(own_mandate, staff, urba
         term=TermFactory(congress=province, number=14, start_date=date(2023, 1, 1)),
     )
 
-    assert accept(own_mandate, staff, field=urban_field).number_label == "第1号"
-    assert accept(provincial, staff, field=urban_field).number_label == "第2001号"
+    assert accept(own_mandate, staff, field=urban_field).number_label == "〔2025〕第1号"
+    assert accept(provincial, staff, field=urban_field).number_label == "〔2025〕第2001号"
 
 
 def test_acceptance_needs_a_field(own_mandate, staff):
@@ -1263,6 +1263,29 @@ def test_notifications_and_reminders_follow_the_commit(
     with django_capture_on_commit_callbacks(execute=True):
         reply(lead, unit_user)
     assert Reminder.objects.get(kind="suggestion.reply_due").status == "done"
+
+
+def test_a_recess_suggestion_reminds_the_office_of_its_assignment_deadline(
+    own_mandate, staff, urban_field, lead_unit, django_capture_on_commit_callbacks
+):
+    """DOMAIN §5.3: between sessions, assign within 5 working days of receipt (Wed 2025-03-05 →
+    Wed 2025-03-12); the reminder goes to the office and is done once assigned."""
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion = submit(own_mandate)
+
+    reminder = Reminder.objects.get(kind="suggestion.assign_due")
+    assert (reminder.due_date, reminder.status, reminder.target_object_id) == (
+        date(2025, 3, 12),
+        "open",
+        suggestion.pk,
+    )
+    assert staff in reminder.recipients.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion = services.suggestion_review(
+            suggestion=suggestion, actor=staff, decision=ReviewDecision.ACCEPT, field=urban_field
+        )
+        services.suggestion_assign(suggestion=suggestion, actor=staff, lead=lead_unit)
+    assert Reminder.objects.get(kind="suggestion.assign_due").status == "done"
 
 
 def test_a_refused_action_queues_nothing(own_mandate, staff, lead_unit, django_capture_on_commit_callbacks):

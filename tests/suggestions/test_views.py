@@ -14,12 +14,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lvzhi.accounts.choices import Role
-from lvzhi.suggestions import selectors, services
+from lvzhi.suggestions import selectors, services, tables
 from lvzhi.suggestions import urls as suggestion_urls
 from lvzhi.suggestions.choices import (
     AssignmentRole,
     AssignmentStatus,
     CommitmentStatus,
+    ReviewDecision,
     Satisfaction,
     SignerStatus,
     SuggestionStatus,
@@ -308,7 +309,9 @@ def test_the_whole_life_of_a_joint_suggestion(
 
     # The office accepts (numbered) and assigns to a lead unit and a co-unit.
     client.force_login(staff)
-    success(act(client, suggestion, "accept", {"field": urban_field.pk}), "已受理，建议号：第2001号。")
+    success(
+        act(client, suggestion, "accept", {"field": urban_field.pk}), "已受理，建议号：〔2025〕第2001号。"
+    )
     assert state(suggestion)[0] == S.ACCEPTED
     response = act(
         client, suggestion, "assign", {"lead": lead_unit.pk, "co_units": [co_unit.pk], "on": "2025-03-05"}
@@ -856,7 +859,7 @@ def test_list_shows_status_units_due_and_satisfaction(
                             process_rating="satisfied", result_rating="satisfied")  # fmt: skip
     client.force_login(staff)
     page = client.get(LIST).content.decode()
-    assert "第2001号" in page
+    assert "〔2025〕第2001号" in page
     assert "市住房和城乡建设局（主办）、市交通运输局（协办）" in page
     assert "已答复" in page
     assert ">满意<" in page
@@ -990,7 +993,7 @@ def test_bulk_assignment_then_the_units_lists(client, staff, accepted_three, lea
     page = client.get(BULK)
     assert page.context["total"] == 3
     assert (
-        f'<label class="visually-hidden" for="lead_{one.pk}">第2001号 主办单位</label>'
+        f'<label class="visually-hidden" for="lead_{one.pk}">〔2025〕第2001号 主办单位</label>'
         in page.content.decode()
     )
 
@@ -1014,7 +1017,7 @@ def test_bulk_assignment_then_the_units_lists(client, staff, accepted_three, lea
     assert "代表建议交办清单" in printed.content.decode()
     export = client.get(PRINT + f"?unit={co_unit.pk}&on=2025-03-05&export=xlsx")
     rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
-    assert [row[1] for row in rows[1:]] == ["第2001号", "第2002号"]
+    assert [row[1] for row in rows[1:]] == ["〔2025〕第2001号", "〔2025〕第2002号"]
 
 
 def test_bulk_assignment_is_all_or_nothing(client, staff, accepted_three, lead_unit, co_unit):
@@ -1033,7 +1036,7 @@ def test_bulk_assignment_is_all_or_nothing(client, staff, accepted_three, lead_u
 
     page = response.content.decode()
     assert "以下建议不能交办，本次全部未交办：" in page
-    assert "第2002号“关于第2项民生实事的建议”：同一单位不能重复交办：市交通运输局。" in page
+    assert "〔2025〕第2002号“关于第2项民生实事的建议”：同一单位不能重复交办：市交通运输局。" in page
     assert Assignment.objects.count() == 0
     assert set(Suggestion.objects.values_list("status", flat=True)) == {S.ACCEPTED}
     # What was chosen is still selected.
@@ -1168,3 +1171,64 @@ def test_the_unfiltered_api_list_is_counted_the_same_way(client, staff, admin_us
     assert client.get(api + "?status=assigned").json()["count"] == 3
     client.force_login(admin_user)
     assert client.get(api).json()["count"] == 4 == selectors.suggestions_visible_to(admin_user).count()
+
+
+# -- Plain words for deputies, a clean handling log (issue 8, item 17) ---------------------------------
+
+
+def test_a_dropped_cosigner_reads_not_cosigned(client, deputy_user, own_mandate, cosigner_one, cosigner_two):
+    suggestion = draft(own_mandate)
+    services.suggestion_invite_cosigners(
+        suggestion=suggestion, mandates=[cosigner_one, cosigner_two], actor=deputy_user
+    )
+    services.suggestion_submit(suggestion=suggestion, actor=deputy_user)
+    services.suggestion_cosigner_respond(suggestion=suggestion, actor=cosigner_one.person.user, confirm=True)
+    services.suggestion_submit(suggestion=suggestion, actor=deputy_user)
+    client.force_login(deputy_user)
+
+    page = client.get(detail_url(suggestion)).content.decode()
+
+    assert "未联名</span>" in page
+    assert "未确认</span>" not in page
+
+
+def test_the_handling_log_never_doubles_punctuation(client, staff, own_mandate):
+    suggestion = submit(own_mandate)
+    services.suggestion_review(
+        suggestion=suggestion,
+        actor=staff,
+        decision=ReviewDecision.REJECT,
+        rejection_reason="personal_matter",
+        reason="属于个人事务。",
+    )
+    client.force_login(staff)
+
+    page = client.get(detail_url(suggestion)).content.decode()
+
+    assert "属于个人事务。" in page
+    assert "。；" not in page and "；；" not in page
+
+
+def test_event_details_join_parts_without_their_own_punctuation():
+    assert tables.join_parts(["已列入计划。", "", "需跟踪答复；", "A类"]) == "已列入计划；需跟踪答复；A类"
+
+
+def test_a_deadline_waiting_for_the_holidays_reads_plainly_in_the_log():
+    event = SuggestionEvent(type="suggestion.rehandling", payload={"rehandling_due": None})
+
+    assert tables.event_details(event) == "重新办理期限 将于节假日安排公布后确定"
+    assert "工作日历" not in tables.event_details(event)
+
+
+def test_a_deputy_reads_plain_words_for_an_evaluation_deadline_waiting_for_the_holidays(
+    client, assigned, unit_user, staff, deputy_user
+):
+    suggestion, lead, _co = assigned
+    reply_ = released(lead, unit_user, staff, contact_deputy=suggestion.lead_mandate)
+    reply_.recipients.update(needs_calendar=True, evaluation_due=None)
+    client.force_login(deputy_user)
+
+    page = client.get(detail_url(suggestion)).content.decode()
+
+    assert "评价期限将于节假日安排公布后确定" in page
+    assert "待补录工作日历" not in page and "工作日历补录" not in page

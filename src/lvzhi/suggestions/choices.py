@@ -100,6 +100,14 @@ class ContactMethod(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class NoContactReason(models.TextChoices):
+    """Why a unit replies without having contacted the lead deputy (Art. 51 asks it to keep in
+    touch); staff see the reason at the second review."""
+
+    UNREACHABLE = "unreachable", _("代表无法联系")
+    DECLINED = "declined", _("代表谢绝沟通")
+
+
 class CommitmentStatus(models.TextChoices):
     OPEN = "open", _("未兑现")
     KEPT = "kept", _("已兑现")

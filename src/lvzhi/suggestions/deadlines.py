@@ -42,6 +42,7 @@ from .choices import (
     ReplyStatus,
     SuggestionEventType,
     SuggestionSeries,
+    SuggestionStatus,
 )
 from .handling import (
     REMIND_CO_INPUT,
@@ -55,6 +56,7 @@ from .handling import (
     lock_suggestion,
     record_event,
     remind,
+    remind_assign,
     unit_users,
 )
 from .models import Assignment, Evaluation, Reply, ReplyRecipient, Suggestion, SuggestionEvent
@@ -184,7 +186,8 @@ def _recompute_assign_due(suggestion: Suggestion, rules, run: _Run) -> list[dict
         # A derived date, no person's edit: the version stays, so open forms are not made stale.
         suggestion._history_user = run.actor
         suggestion.save(update_fields=["assign_due", "needs_calendar", "updated_at"])
-    # No reminder: _mark_submitted schedules none for assign_due.
+    if filled and suggestion.status in (SuggestionStatus.SUBMITTED, SuggestionStatus.ACCEPTED):
+        remind_assign(suggestion)  # the reminder _mark_submitted could not schedule without a date
     return filled
 
 

@@ -51,6 +51,8 @@ REMIND_COMMITMENT = "suggestion.commitment_due"
 ASSIGNMENT_REMINDERS = (REMIND_RECEIPT, REMIND_CO_INPUT, REMIND_REPLY, REMIND_REHANDLING)
 # What each reminder says, ``{title}`` the suggestion's (also used by ``deadlines``).
 REMINDER_TITLES = {
+    # DOMAIN §5.3: between sessions, staff assign within 5 working days of receipt.
+    REMIND_ASSIGN: _("请在期限内审查并交办闭会期间建议：{title}"),
     REMIND_RECEIPT: _("请签收建议（如有异议请在期限内提出）：{title}"),
     REMIND_CO_INPUT: _("请向主办单位提交协办意见：{title}"),
     REMIND_REPLY: _("请按期答复代表建议：{title}"),
@@ -233,6 +235,18 @@ def remind(target, *, kind: str, due_date: date | None, recipients: Callable[[],
         recipients=recipients,
         title=str(title),
         link=link_to(suggestion),
+    )
+
+
+def remind_assign(suggestion) -> None:
+    """Remind the office of a between-sessions suggestion's assignment deadline (``assign_due``)."""
+    remind(
+        suggestion,
+        kind=REMIND_ASSIGN,
+        due_date=suggestion.assign_due,
+        recipients=office_users(),
+        title=REMINDER_TITLES[REMIND_ASSIGN].format(title=suggestion.title),
+        suggestion=suggestion,
     )
 
 

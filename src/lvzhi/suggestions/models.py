@@ -25,6 +25,7 @@ from .choices import (
     ContactMethod,
     ContactStage,
     InadmissibleReason,
+    NoContactReason,
     ObjectionStatus,
     ReplyKind,
     ReplyStatus,
@@ -67,6 +68,17 @@ DEFAULT_STAGE_LABELS = {
     "unit_rating": "承办单位绩效考评",
 }
 NUMBER_PLACEHOLDERS = frozenset({"number", "year"})
+# Art. 51: the longest reply periods the statute allows, in months; DOMAIN §5.7: re-handling takes
+# 15 days to 2 months under local rules. The messages are shared with the API's serializer.
+STATUTORY_REPLY_MONTHS = 3
+STATUTORY_HARD_REPLY_MONTHS = 6
+REPLY_MONTHS_TOO_LONG = _("依照代表法第五十一条，答复期限不得超过三个月。")
+HARD_REPLY_MONTHS_TOO_LONG = _("依照代表法第五十一条，涉及面广、难度大的答复期限不得超过六个月。")
+REHANDLING_TOO_SHORT = _("重新办理期限不得少于十五日。")
+REHANDLING_TOO_LONG = _("重新办理期限不得超过两个月。")
+MAX_REPLY_MONTHS = MaxValueValidator(STATUTORY_REPLY_MONTHS, REPLY_MONTHS_TOO_LONG)
+MAX_HARD_REPLY_MONTHS = MaxValueValidator(STATUTORY_HARD_REPLY_MONTHS, HARD_REPLY_MONTHS_TOO_LONG)
+MAX_REHANDLING = MaxValueValidator(2, REHANDLING_TOO_LONG)
 
 
 def default_result_classes() -> list[dict]:
@@ -108,14 +120,15 @@ class SuggestionRules(TimeStampedModel):
         _("闭会期间建议编号格式"), max_length=40, default="第{number}号", validators=[_check_number_format]
     )
     between_sessions_number_start = models.PositiveIntegerField(_("闭会期间建议起始编号"), default=2001)
-    # Art. 51: reply within three months of assignment, six when wide-ranging or hard.
+    # Art. 51: reply within three months of assignment, six when wide-ranging or hard. A congress
+    # may shorten them, never lengthen them; the hard case is never shorter than the normal one.
     reply_months = models.PositiveSmallIntegerField(
-        _("答复期限（月）"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+        _("答复期限（月）"), default=3, validators=[MinValueValidator(1), MAX_REPLY_MONTHS]
     )
     hard_reply_months = models.PositiveSmallIntegerField(
         _("涉及面广、难度大的答复期限（月）"),
         default=6,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        validators=[MinValueValidator(1), MAX_HARD_REPLY_MONTHS],
     )
     # DOMAIN §5.3: co-units send their written input to the lead unit within one month.
     co_input_months = models.PositiveSmallIntegerField(
@@ -129,9 +142,12 @@ class SuggestionRules(TimeStampedModel):
     evaluation_working_days = models.PositiveSmallIntegerField(
         _("代表评价期限（工作日）"), default=20, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
-    # DOMAIN §5.7: 不满意 sends it back for a second reply, 1 month by default.
+    # DOMAIN §5.7: 不满意 sends it back for a second reply, 1 month by default; local rules allow
+    # 15 days to 2 months, so whole months here are 1 or 2.
     rehandling_months = models.PositiveSmallIntegerField(
-        _("重新办理期限（月）"), default=1, validators=[MinValueValidator(1), MaxValueValidator(6)]
+        _("重新办理期限（月）"),
+        default=1,
+        validators=[MinValueValidator(1, REHANDLING_TOO_SHORT), MAX_REHANDLING],
     )
     # DOMAIN §5.3: between sessions, assign within 5 working days of receipt.
     assign_within_working_days = models.PositiveSmallIntegerField(
@@ -153,6 +169,13 @@ class SuggestionRules(TimeStampedModel):
     stage_labels = models.JSONField(_("环节名称"), default=default_stage_labels, blank=True)
     motion_cosigner_minimum = models.PositiveSmallIntegerField(
         _("议案最少联名代表人数（含领衔代表）"), default=10, validators=[MinValueValidator(1)]
+    )
+    # DOMAIN §5.10: a unit is ranked only over enough cases; fewer are listed apart (不足以排名).
+    rating_minimum_cases = models.PositiveSmallIntegerField(
+        _("参与排名的最少承办件数"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("承办件数少于此数的单位不计算综合得分，单列为“不足以排名”。"),
     )
     history = HistoricalRecords()
 
@@ -182,6 +205,12 @@ class SuggestionRules(TimeStampedModel):
                 codes.append(item["code"])
             if "result_classes" not in errors and len(set(codes)) != len(codes):
                 errors["result_classes"] = _("办理结果分类代码不能重复。")
+        if (
+            isinstance(self.reply_months, int)
+            and isinstance(self.hard_reply_months, int)
+            and self.hard_reply_months < self.reply_months
+        ):
+            errors["hard_reply_months"] = _("涉及面广、难度大的答复期限不得短于一般答复期限。")
         labels = self.stage_labels
         if not isinstance(labels, dict) or any(
             key not in DEFAULT_STAGE_LABELS or not isinstance(value, str) for key, value in labels.items()
@@ -205,8 +234,11 @@ class SuggestionRules(TimeStampedModel):
         return self.between_sessions_number_start
 
     def number_label(self, *, series: str, number: int, year: int) -> str:
-        """``第1001号`` (or whatever the congress's format makes of the number and year)."""
-        return self.number_format(series).format(number=number, year=year)
+        """``〔2026〕第1001号``: numbers restart each year, so the year leads the label unless the
+        congress's format places it itself (``{year}``)."""
+        number_format = self.number_format(series)
+        label = number_format.format(number=number, year=year)
+        return label if "{year}" in number_format else f"〔{year}〕{label}"
 
     @property
     def result_class_codes(self) -> list[str]:
@@ -653,6 +685,14 @@ class Reply(VersionedModel):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
     released_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+    # Art. 51: the unit keeps in touch with the deputy. A reply is submitted after at least one
+    # contact with the lead deputy, or with the reason there was none (shown at second review).
+    no_contact_reason = models.CharField(
+        _("未沟通原因"), max_length=20, choices=NoContactReason.choices, blank=True
+    )
+    no_contact_note = models.TextField(_("未沟通情况说明"), blank=True)
+    # Art. 51 makes publication the rule; staff withhold a reply at second review (不宜公开).
+    is_withheld_from_public = models.BooleanField(_("不宜公开"), default=False)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:

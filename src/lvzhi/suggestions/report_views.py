@@ -81,7 +81,13 @@ def handling_report_view(request, year: int):
         "labels": [row.label for row in report.by_result_class],
         "values": [row.count for row in report.by_result_class],
     }
-    context = {"report": report, "congress": congress, "year": year, "chart": chart}
+    context = {
+        "report": report,
+        "congress": congress,
+        "year": year,
+        "chart": chart,
+        "years": reports.report_years(congress),
+    }
     return render(request, "suggestions/report_handling.html", context)
 
 
@@ -267,7 +273,7 @@ def unit_ratings_view(request, year: int):
         headers = [_("排名"), _("承办单位")]
         headers += [_("{label}（%）").format(label=label) for label in reports.RATING_LABELS.values()]
         rows = [
-            [index, rating.unit_name]
+            [index if rating.is_ranked else _("不足以排名"), rating.unit_name]
             + [_percent(rating.rates[key]) for key in reports.RATING_LABELS]
             + ["" if rating.score is None else rating.score]
             for index, rating in enumerate(ratings, start=1)
@@ -283,10 +289,14 @@ def unit_ratings_view(request, year: int):
         workbook.save(buffer)
         title = _("{year}年承办单位绩效考评").format(year=year)
         return xlsx_response(buffer.getvalue(), f"{title}.xlsx")
+    rows = [(rating, [rating.rates[key] for key in reports.RATING_LABELS]) for rating in ratings]
     context = {
         "congress": congress,
         "year": year,
-        "ratings": [(rating, [rating.rates[key] for key in reports.RATING_LABELS]) for rating in ratings],
+        "years": reports.report_years(congress),
+        "ratings": [row for row in rows if row[0].is_ranked],
+        "unranked": [row for row in rows if not row[0].is_ranked],
+        "minimum_cases": rules_for(congress).rating_minimum_cases,
         "labels": list(reports.RATING_LABELS.values()),
         "weights": [(reports.RATING_LABELS[key], weight) for key, weight in weights.items()],
         "formula": formula,
@@ -299,7 +309,9 @@ def unit_ratings_view(request, year: int):
 
 
 def public_replies_view(request, year: int):
-    """The released replies of a year that may be published: open to everybody, no login."""
+    """The handling report of a year and its published replies (Art. 51): open to everybody, no
+    login. The report's figures come from the same selector as the office's report; the page shows
+    no unit ratings and no personal data."""
     congress = _congress(request)
     rules = rules_for(congress)
     page = Paginator(reports.public_replies(congress=congress, year=year), PUBLIC_PAGE_SIZE).get_page(
@@ -317,5 +329,12 @@ def public_replies_view(request, year: int):
         }
         for row in page.object_list
     ]
-    context = {"congress": congress, "year": year, "page": page, "rows": rows}
+    context = {
+        "congress": congress,
+        "year": year,
+        "years": reports.report_years(congress),
+        "report": reports.handling_report(congress=congress, year=year),
+        "page": page,
+        "rows": rows,
+    }
     return render(request, "suggestions/report_public.html", context)

@@ -13,9 +13,14 @@ today, so a unit is not marked down for a deadline still ahead of it):
 - *On-time receipt*: acknowledged by the end of the objection window (``objection_deadline``), the
   window in which a unit must acknowledge or object (DOMAIN §5.3).
 - *On-time reply*: the first answer submitted by ``reply_due`` (Art. 51: 3 or 6 months).
-- *Contact before reply*: a contact logged before the first answer was submitted (Art. 51).
-- *Result class* and *satisfaction*: of the latest released reply of each replying assignment, so a
-  re-handled or followed-up answer replaces the one before it.
+- *Contact before reply*: a contact that took place (``contacted_on``, not when it was typed in) on
+  or before the day the first answer was submitted (Art. 51).
+- *Result class*: of the latest released reply of each replying assignment, so a re-handled or
+  followed-up answer replaces the one before it. *Satisfaction* in the report counts every
+  evaluation given in the year's handling (a 不满意 answered again is still reported); the unit
+  rating reads the latest.
+- *Ranked*: a unit is scored and ranked only with at least ``SuggestionRules.rating_minimum_cases``
+  replying assignments; the others are listed apart (不足以排名).
 - *Promises kept*: kept promises over those kept or past their due date.
 """
 
@@ -25,6 +30,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +108,9 @@ class UnitRating:
     unit_name: str
     rates: dict[str, Rate]
     score: float | None
+    # Replying assignments of the year; below the congress's threshold the unit is not ranked.
+    cases: int = 0
+    is_ranked: bool = True
 
 
 @dataclass
@@ -142,6 +151,16 @@ def _handling_assignments(congress, year: int) -> QuerySet[Assignment]:
     )
 
 
+def released_replies(congress, year: int) -> QuerySet[Reply]:
+    """Every released reply of the year's replying assignments, the earlier answers included."""
+    return Reply.objects.filter(
+        status=ReplyStatus.RELEASED,
+        assignment__suggestion__congress=congress,
+        assignment__suggestion__year=year,
+        assignment__role__in=REPLYING_ROLES,
+    ).exclude(assignment__status__in=NOT_HANDLING)
+
+
 def latest_released_replies(congress, year: int) -> QuerySet[Reply]:
     """The latest released reply of each replying assignment of the year."""
     latest = (
@@ -168,7 +187,7 @@ def _assignment_counts(congress, year: int, today: date) -> QuerySet:
         assignment=OuterRef("pk"),
         assignment__replies__kind=ReplyKind.ANSWER,
         assignment__replies__submitted_at__isnull=False,
-        created_at__lte=F("assignment__replies__submitted_at"),
+        contacted_on__lte=TruncDate("assignment__replies__submitted_at"),
     )
     replying = Q(role__in=REPLYING_ROLES)
     receipt_window = Q(objection_deadline__isnull=False)
@@ -187,6 +206,7 @@ def _assignment_counts(congress, year: int, today: date) -> QuerySet:
             reply_due_count=Count("pk", filter=reply_window & (Exists(answered) | Q(reply_due__lt=today))),
             reply_on_time=Count("pk", filter=reply_window & Exists(answered_on_time)),
             answered=Count("pk", filter=replying & Exists(answered)),
+            cases=Count("pk", filter=replying),
             contacted=Count("pk", filter=replying & Exists(answered) & Exists(contacted_before)),
         )
         .order_by("unit__order", "unit_id")
@@ -195,6 +215,19 @@ def _assignment_counts(congress, year: int, today: date) -> QuerySet:
 
 def _sum(rows, numerator: str, denominator: str) -> Rate:
     return Rate(sum(row[numerator] for row in rows), sum(row[denominator] for row in rows))
+
+
+def report_years(congress, *, today: date | None = None) -> list[int]:
+    """The years a report can be read for, newest first: every year with numbered suggestions and
+    the current one. One query."""
+    today = today or timezone.localdate()
+    years = set(
+        Suggestion.objects.filter(congress=congress, year__isnull=False)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(years | {today.year}, reverse=True)
 
 
 # -- The handling report -------------------------------------------------------------------------
@@ -254,7 +287,7 @@ def handling_report(*, congress, year: int, today: date | None = None) -> Handli
     ]
 
     satisfaction_counts = dict(
-        Evaluation.objects.filter(recipient__reply__in=latest_released_replies(congress, year))
+        Evaluation.objects.filter(recipient__reply__in=released_replies(congress, year))
         .values_list("satisfaction")
         .annotate(n=Count("pk"))
         .order_by()
@@ -315,10 +348,13 @@ def unit_ratings(
 ) -> list[UnitRating]:
     """Each handling unit's rating for the year: on-time receipt and reply, contact before reply,
     satisfaction, solved share (the scheme's first class, A), promises kept, and the weighted score
-    (``weighted_score``), best first. Five queries whatever the data."""
+    (``weighted_score``), best first. A unit with fewer replying assignments than the congress's
+    ``rating_minimum_cases`` gets no score: it follows the ranked ones (不足以排名), its rates still
+    shown. Five queries whatever the data."""
     today = today or timezone.localdate()
     weights = rating_weights(weights)
-    solved_code = rules_for(congress).result_class_codes[0]
+    rules = rules_for(congress)
+    solved_code = rules.result_class_codes[0]
     units: dict[int, str] = {}
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
@@ -374,8 +410,10 @@ def unit_ratings(
             "solved": Rate(c["solved"], c["released"]),
             "promises": Rate(c["kept"], c["promises_due"]),
         }
-        ratings.append(UnitRating(unit_id, name, rates, weighted_score(rates, weights)))
-    ratings.sort(key=lambda r: (r.score is None, -(r.score or 0), r.unit_name))
+        is_ranked = c["cases"] >= rules.rating_minimum_cases
+        score = weighted_score(rates, weights) if is_ranked else None
+        ratings.append(UnitRating(unit_id, name, rates, score, cases=c["cases"], is_ranked=is_ranked))
+    ratings.sort(key=lambda r: (not r.is_ranked, r.score is None, -(r.score or 0), r.unit_name))
     return ratings
 
 
@@ -401,19 +439,18 @@ PUBLIC_REPLY_FIELDS = (
 
 
 def public_replies(*, congress, year: int) -> QuerySet:
-    """The released replies of the year that are published (Art. 51 makes publication a duty):
-    every released reply of a suggestion not marked confidential (不宜公开), as plain values —
-    the number, title, unit, result class, the reply text and its date, never a deputy's name or
-    contact data. One query a page."""
+    """The replies of the year that are published (Art. 51 makes publication a duty): of each
+    replying assignment only its final released reply, with its result class; never a reply its
+    deputy rejected (rated 不满意), never one staff withheld (不宜公开) nor one of a confidential
+    suggestion. Plain values — the number, title, unit, result class, the reply text and its date,
+    never a deputy's name or contact data. One query a page."""
+    rejected = Evaluation.objects.filter(
+        recipient__reply=OuterRef("pk"), satisfaction=Satisfaction.DISSATISFIED
+    )
     return (
-        Reply.objects.filter(
-            status=ReplyStatus.RELEASED,
-            assignment__suggestion__congress=congress,
-            assignment__suggestion__year=year,
-            assignment__suggestion__is_confidential=False,
-            assignment__role__in=REPLYING_ROLES,
-        )
-        .exclude(assignment__status=AssignmentStatus.CANCELLED)
+        latest_released_replies(congress, year)
+        .filter(assignment__suggestion__is_confidential=False, is_withheld_from_public=False)
+        .exclude(Exists(rejected))
         .order_by(
             "assignment__suggestion__series",
             "assignment__suggestion__number",

@@ -455,7 +455,7 @@ def event_details(event) -> str:
                 template.format(
                     unit=unit.get("unit", ""),
                     role=_choice_label(AssignmentRole, unit.get("role")),
-                    due=unit.get("co_input_due" if co_unit else "reply_due") or _("待补录工作日历"),
+                    due=unit.get("co_input_due" if co_unit else "reply_due") or PENDING_CALENDAR,
                 )
             )
         if p.get("merge_group"):
@@ -490,7 +490,7 @@ def event_details(event) -> str:
             )
         parts.append(text)
     elif event.type == E.REHANDLING:
-        parts.append(_("重新办理期限 {due}").format(due=p.get("rehandling_due") or _("待补录工作日历")))
+        parts.append(_("重新办理期限 {due}").format(due=p.get("rehandling_due") or PENDING_CALENDAR))
     elif event.type == E.ESCALATED:
         parts.append(_("不满意{count}次").format(count=p.get("dissatisfied_count", "")))
     elif event.type == E.CLOSED:
@@ -502,7 +502,19 @@ def event_details(event) -> str:
         parts.append(p.get("name", ""))
     elif event.type == E.UPDATED:
         parts.append(_("修改了{count}项内容").format(count=len(p.get("fields", []))))
-    return "；".join(part for part in parts if part)
+    return join_parts(parts)
+
+
+# What a deputy reads for a deadline that waits for the year's holidays: plain words, not the
+# office's "待补录工作日历".
+PENDING_CALENDAR = gettext_lazy("将于节假日安排公布后确定")
+PUNCTUATION = "。；;，,、！？"
+
+
+def join_parts(parts) -> str:
+    """Parts joined by "；", each without its own closing punctuation: never "。；" or "；；"."""
+    cleaned = (str(part).strip().rstrip(PUNCTUATION) for part in parts)
+    return "；".join(part for part in cleaned if part)
 
 
 def event_unit(event) -> str:

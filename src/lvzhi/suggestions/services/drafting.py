@@ -27,6 +27,7 @@ from ..handling import (
     notify,
     office_users,
     record_event,
+    remind_assign,
     remind_cancel,
     suggestion_move,
 )
@@ -223,6 +224,7 @@ def _mark_submitted(suggestion: Suggestion, actor, *, reason="", payload=None) -
         reason=reason,
         payload=payload,
     )
+    remind_assign(suggestion)
     notify(
         office_users(),
         kind="suggestion.submitted",

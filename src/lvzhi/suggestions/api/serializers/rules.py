@@ -3,7 +3,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ...models import SuggestionRules
+from ...models import (
+    HARD_REPLY_MONTHS_TOO_LONG,
+    REHANDLING_TOO_LONG,
+    REHANDLING_TOO_SHORT,
+    REPLY_MONTHS_TOO_LONG,
+    SuggestionRules,
+)
 
 
 class ResultClassSerializer(serializers.Serializer):
@@ -57,9 +63,18 @@ class SuggestionRulesSerializer(serializers.ModelSerializer):
             "result_classes",
             "stage_labels",
             "motion_cosigner_minimum",
+            "rating_minimum_cases",
             "updated_at",
         ]
         read_only_fields = ["congress", "is_default", "updated_at"]
+        # The statute's limits refused with the model's words, not DRF's generic range message.
+        extra_kwargs = {
+            "reply_months": {"error_messages": {"max_value": REPLY_MONTHS_TOO_LONG}},
+            "hard_reply_months": {"error_messages": {"max_value": HARD_REPLY_MONTHS_TOO_LONG}},
+            "rehandling_months": {
+                "error_messages": {"min_value": REHANDLING_TOO_SHORT, "max_value": REHANDLING_TOO_LONG}
+            },
+        }
 
     def get_is_default(self, rules: SuggestionRules) -> bool:
         return rules.pk is None
