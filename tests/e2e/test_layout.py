@@ -11,6 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from lvzhi.accounts.models import User
+from lvzhi.suggestions.choices import AssignmentRole, AssignmentStatus, SuggestionStatus
+from lvzhi.suggestions.models import Assignment
+from lvzhi.suggestions.services.unit_work import assignment_acknowledge
+
 from .conftest import login
 
 PASSWORD = "lvzhi-demo-2025"
@@ -65,7 +70,7 @@ def assert_lists_fit(page, username: str, width: int) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_at_1366_px_no_menu_item_wraps_and_no_list_scrolls_sideways(new_page):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", suggestions=40, verbosity=0)
 
     for username in LISTS:
         page = new_page()
@@ -92,7 +97,7 @@ def test_at_1366_px_no_menu_item_wraps_and_no_list_scrolls_sideways(new_page):
 
 @pytest.mark.django_db(transaction=True)
 def test_at_390_px_the_bar_collapses_and_no_list_scrolls_sideways(new_page):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", suggestions=40, verbosity=0)
 
     for username in LISTS:
         page = new_page()
@@ -114,7 +119,7 @@ def test_at_390_px_the_bar_collapses_and_no_list_scrolls_sideways(new_page):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_deputy_picker_is_found_by_pinyin_initials(new_page):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", suggestions=40, verbosity=0)
     page = new_page()
     page.set_viewport_size(PHONE)
     login(page, "demo-deputy", PASSWORD)
@@ -134,3 +139,35 @@ def test_a_deputy_picker_is_found_by_pinyin_initials(new_page):
         assert pinyin.startswith(initials)
     screenshot(page, "390-demo-deputy-cosigner-picker")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_unit_writes_its_reply_in_a_full_width_editor(new_page):
+    call_command("seed_demo", suggestions=40, verbosity=0)
+    assignment = (
+        Assignment.objects.filter(
+            status=AssignmentStatus.ASSIGNED, suggestion__status=SuggestionStatus.ASSIGNED
+        )
+        .exclude(role=AssignmentRole.CO)
+        .order_by("pk")
+        .first()
+    )
+    assert assignment is not None
+    # demo-unit works for the unit that handles it, and has acknowledged it.
+    User.objects.filter(username="demo-unit").update(handling_unit=assignment.unit)
+    assignment_acknowledge(assignment=assignment, actor=User.objects.get(username="demo-unit"))
+    page = new_page()
+    page.set_viewport_size(DESKTOP)
+    login(page, "demo-unit", PASSWORD)
+
+    page.goto(reverse("suggestions:detail", args=[assignment.suggestion_id]))
+    card = page.get_by_test_id("action-draft_reply")
+    reply = card.get_by_label("答复内容")
+    narrow = reply.bounding_box()["width"]
+    card.get_by_role("button", name="全宽编写").click()
+    expect(card.get_by_role("button", name="还原")).to_be_visible()
+    assert reply.bounding_box()["width"] > max(2 * narrow, DESKTOP["width"] * 0.8)
+    expect(reply).to_be_focused()
+    screenshot(page, "1366-demo-unit-reply-editor")
+    card.get_by_role("button", name="还原").click()
+    assert reply.bounding_box()["width"] == narrow
