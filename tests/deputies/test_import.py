@@ -344,6 +344,22 @@ def test_existing_person_by_id_number_gets_a_second_mandate(upload, apply, term,
     assert person.mandates.get(term=term).card_number == "160001"
 
 
+def test_a_returning_person_gets_its_switched_off_account_back(upload, apply, term, staff):
+    from lvzhi.accounts.choices import InactiveCause
+    from lvzhi.accounts.models import User
+
+    user = User.objects.create(
+        username="zsf", role="deputy", is_active=False, inactive_cause=InactiveCause.MANDATE_ENDED
+    )
+    PersonFactory(name="张三丰", id_number="350102199001000001", user=user)
+
+    apply(upload([roster_row(1)]))
+
+    user.refresh_from_db()
+    assert (user.is_active, user.inactive_cause) == (True, InactiveCause.NONE)
+    assert user.account_events.get().actor == staff
+
+
 def test_existing_id_number_under_another_name_is_refused(check_invalid):
     PersonFactory(name="李别人", id_number="350102199001000001")
 

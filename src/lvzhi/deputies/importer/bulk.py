@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from lvzhi.accounts.choices import InactiveCause
+from lvzhi.accounts.lifecycle import account_follow_mandates
 from lvzhi.core.progress import progress_set
 from lvzhi.core.text import pinyin_full, pinyin_initials
 
@@ -30,6 +32,7 @@ def create_deputies(roster_import: RosterImport, rows: list[RosterRow]) -> int:
     stage = str(_("写入数据库"))
     progress_set(PROGRESS_KIND, roster_import.pk, done=0, total=total, stage=stage)
 
+    returning = [row.existing_person_id for row in rows if row.existing_person_id is not None]
     new_rows = [row for row in rows if row.existing_person_id is None]
     persons = [
         Person(
@@ -78,8 +81,18 @@ def create_deputies(roster_import: RosterImport, rows: list[RosterRow]) -> int:
     )
     _link_many(mandates, rows, "fields")
     _link_many(mandates, rows, "groups")
+    _reactivate_returning(returning, actor)
     progress_set(PROGRESS_KIND, roster_import.pk, done=total, total=total, stage=stage)
     return len(mandates)
+
+
+def _reactivate_returning(person_ids: list[int], actor) -> None:
+    """A person seated again whose account its ended mandate had switched off gets it back."""
+    waiting = Person.objects.filter(
+        pk__in=person_ids, user__is_active=False, user__inactive_cause=InactiveCause.MANDATE_ENDED
+    ).values_list("user_id", flat=True)
+    for user_id in waiting:
+        account_follow_mandates(user_id=user_id, holds_active_mandate=True, actor=actor)
 
 
 def _link_many(mandates: list[Mandate], rows: list[RosterRow], name: str) -> None:
