@@ -96,3 +96,37 @@ def test_outside_the_scope_the_archive_copy_is_not_found(client, handled, other_
 
 def test_anonymous_is_sent_to_login(client, handled):
     assert client.get(print_url(handled))["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_print_page_costs_the_same_queries_for_a_longer_history(
+    client,
+    staff,
+    handled,
+    own_mandate,
+    cosigner_one,
+    cosigner_two,
+    urban_field,
+    lead_unit,
+    co_unit,
+    unit_user,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+
+    def queries(suggestion) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(print_url(suggestion)).status_code == 200
+        return len(context.captured_queries)
+
+    longer, (lead_assignment, _co) = assign(
+        own_mandate,
+        staff,
+        field=urban_field,
+        lead=lead_unit,
+        co_units=[co_unit],
+        cosigners=[cosigner_one, cosigner_two],
+    )
+    released(lead_assignment, unit_user, staff, contact_deputy=own_mandate)
+    assert queries(longer) == queries(handled)
