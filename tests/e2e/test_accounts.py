@@ -6,6 +6,7 @@ invited it to; the suggestion then shows the co-signer 已确认.
 """
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -45,6 +46,8 @@ def three_gulou_deputies(lead):
 
 @pytest.mark.django_db(transaction=True)
 def test_office_opens_accounts_and_a_deputy_activates_and_cosigns(new_page):
+    screenshots = settings.VAR_DIR / "screenshots"  # kept as CI artefacts
+    screenshots.mkdir(parents=True, exist_ok=True)
     calendar.calendar_seed_from_package()
     call_command("seed_demo", verbosity=0)
     deputy_user = User.objects.get(username="demo-deputy")
@@ -83,11 +86,16 @@ def test_office_opens_accounts_and_a_deputy_activates_and_cosigns(new_page):
     expect(letter).to_contain_text(cosigner.card_number)
     link = letter.get_by_test_id("activation-link").inner_text()
     username = letter.get_by_test_id("letter-username").inner_text()
-    expect(staff.get_by_role("button", name="打印")).to_be_visible()
+    staff.emulate_media(media="print")
+    expect(staff.get_by_role("button", name="打印")).to_be_hidden()  # the letters print alone
+    expect(letters).to_have_count(3)
+    staff.screenshot(path=str(screenshots / "accounts-letters-print.png"), full_page=True)
 
-    # 2. The deputy opens the link, sets a password and is logged in.
+    # 2. The deputy opens the link on its phone, sets a password and is logged in.
     deputy = new_page()
+    deputy.set_viewport_size({"width": 390, "height": 844})
     deputy.goto(link)
+    deputy.screenshot(path=str(screenshots / "accounts-activate-390.png"))
     deputy.get_by_label("新密码", exact=True).fill("12345678")
     deputy.get_by_label("再次输入新密码").fill("12345678")
     deputy.get_by_role("button", name="设置密码并登录").click()
