@@ -232,7 +232,9 @@ def test_the_committee_desk_counts_the_motions_sent_to_it(
 # -- Constant queries --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["staff", "unit_user", "deputy_user", "county_user", "leader"])
+@pytest.mark.parametrize(
+    "role", ["staff", "unit_user", "deputy_user", "county_user", "committee_user", "leader"]
+)
 def test_a_desk_costs_the_same_queries_for_more_data(
     request, client, role, congress, term, own_mandate, staff, rules, urban_field, lead_unit, co_unit
 ):
