@@ -171,3 +171,18 @@ def test_a_unit_writes_its_reply_in_a_full_width_editor(new_page):
     screenshot(page, "1366-demo-unit-reply-editor")
     card.get_by_role("button", name="还原").click()
     assert reply.bounding_box()["width"] == narrow
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_assignment_meeting_picks_a_co_unit_by_its_initials(new_page):
+    call_command("seed_demo", suggestions=40, verbosity=0)
+    page = new_page()
+    page.set_viewport_size(DESKTOP)
+    login(page, "demo-staff", PASSWORD)
+
+    page.goto(reverse("suggestions:assign_bulk"))
+    co_units = page.get_by_role("table", name="待交办建议").get_by_role("listbox").first
+    co_units.focus()
+    # 福州市城乡建设局 → fzscxjsj
+    page.keyboard.type("fzscxjsj")
+    expect(co_units.locator("option:checked")).to_have_text(["福州市城乡建设局"])

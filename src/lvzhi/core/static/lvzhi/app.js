@@ -76,30 +76,39 @@ document.addEventListener("submit", function (event) {
       (element.hasAttribute("data-search") || element.closest("[data-search-within]") !== null);
   }
 
-  // Typed initials on a focused select: letters within a second of each other form one query.
+  // Typed initials on a focused select: letters within a second of each other form one query. A
+  // single select follows as one types; a multiple select adds the match once typing pauses.
   var typed = "";
   var typedAt = 0;
+  var pending = null;
+
+  function firstMatch(select, query) {
+    return Array.prototype.find.call(select.options, function (option) {
+      return option.value && initials(option).indexOf(query) === 0;
+    });
+  }
+
   document.addEventListener("keydown", function (event) {
     var select = event.target;
     if (!searchable(select) || event.ctrlKey || event.metaKey || event.altKey) return;
     if (!/^[a-z]$/i.test(event.key)) return;
+    event.preventDefault();
     var now = Date.now();
     typed = (now - typedAt < 1000 ? typed : "") + event.key.toLowerCase();
     typedAt = now;
-    var found = Array.prototype.find.call(select.options, function (option) {
-      return option.value && initials(option).indexOf(typed) === 0;
-    });
-    if (found) {
-      event.preventDefault();
-      if (select.multiple) {
-        found.scrollIntoView({ block: "nearest" });
-        found.selected = !found.selected;
-        select.dispatchEvent(new Event("change", { bubbles: true }));
-        typed = "";
-      } else {
-        choose(select, found);
-      }
+    if (!select.multiple) {
+      choose(select, firstMatch(select, typed));
+      return;
     }
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      var found = firstMatch(select, typed);
+      typed = "";
+      if (!found) return;
+      found.selected = true;
+      found.scrollIntoView({ block: "nearest" });
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }, 500);
   });
 
   function enhanceAll(root) {
