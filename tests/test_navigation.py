@@ -3,10 +3,13 @@ to what the role may open, the reports of the current year, the API documentatio
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.urls import reverse
+
+import lvzhi
 
 HOME = "/"
 
@@ -61,7 +64,7 @@ def test_every_user_finds_its_own_account_under_its_name(client, deputy_user):
     response = client.get(HOME)
 
     assert response.context["nav_account_links"] == [
-        ("我的账户", reverse("access:me")),
+        ("个人设置", reverse("access:me")),
         ("修改密码", reverse("access:password")),
     ]
     assert f'href="{reverse("access:password")}">修改密码</a>' in response.content.decode()
@@ -133,3 +136,17 @@ def test_the_anonymous_visitor_sees_no_navigation(client):
     html = client.get(reverse("accounts:login")).content.decode()
 
     assert "主导航" not in html
+
+
+def test_every_page_has_its_own_chinese_title():
+    root = Path(lvzhi.__file__).parent
+    pages = [
+        path for path in root.rglob("templates/**/*.html") if '{% extends "base.html" %}' in path.read_text()
+    ]
+
+    assert len(pages) > 30
+    for path in pages:
+        title = re.search(r"{% block title %}(.*?){% endblock %}", path.read_text())
+        assert title, path
+        # Either Chinese text or the object's own name ({{ suggestion.title }}, {{ person.name }}).
+        assert re.search(r"[\u4e00-\u9fff]|{{", title.group(1)), path

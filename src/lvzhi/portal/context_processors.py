@@ -107,7 +107,7 @@ def _active_href(path: str, links: list[Link]) -> str | None:
 
 
 def _own_account_links() -> list[Link]:
-    links = [(_("我的账户"), optional_url("access:me")), (_("修改密码"), optional_url("access:password"))]
+    links = [(_("个人设置"), optional_url("access:me")), (_("修改密码"), optional_url("access:password"))]
     return [(label, href) for label, href in links if href]
 
 
