@@ -125,7 +125,9 @@ def reply(
     contact_deputy=None,
     body: str = "经研究，已列入今年计划。",
 ):
-    """The unit acknowledges (if needed), logs a contact, drafts and submits its reply."""
+    """The unit acknowledges (if needed), logs a contact, drafts and submits its reply. Without
+    ``contact_deputy`` it submits saying the deputy could not be reached (Art. 51 asks one or the
+    other)."""
     assignment.refresh_from_db()
     if assignment.status == "assigned":
         services.assignment_acknowledge(assignment=assignment, actor=unit_user)
@@ -146,7 +148,11 @@ def reply(
         signed_by="张局长",
         letter=pdf(),
     )
-    return services.reply_submit(reply=draft_reply, actor=unit_user)
+    if contact_deputy is not None:
+        return services.reply_submit(reply=draft_reply, actor=unit_user)
+    return services.reply_submit(
+        reply=draft_reply, actor=unit_user, no_contact_reason="unreachable", no_contact_note="电话未接通。"
+    )
 
 
 def released(assignment, unit_user, staff, **kwargs):

@@ -1080,7 +1080,11 @@ def test_reply_drafts_are_the_units_until_released(world, users, unit_user, staf
         [],
     )
 
-    submitted = api.post(f"{ASSIGNMENTS}{world.lead.pk}/submit_reply/", {}, format="json")
+    submitted = api.post(
+        f"{ASSIGNMENTS}{world.lead.pk}/submit_reply/",
+        {"no_contact_reason": "unreachable", "no_contact_note": "电话未接通。"},
+        format="json",
+    )
 
     assert (submitted.status_code, submitted.data["status"]) == (200, "submitted")
     assert [r["mandate"]["name"] for r in submitted.data["recipients"]] == ["王自己", "陈联一"]

@@ -108,7 +108,9 @@ def test_each_deputy_gets_its_own_reply_and_evaluates_it(merged, unit_user, staf
     first, second = draft_merged(merged, unit_user, letter=pdf()).replies
 
     for reply in (first, second):
-        services.reply_submit(reply=reply, actor=unit_user)
+        services.reply_submit(
+            reply=reply, actor=unit_user, no_contact_reason="unreachable", no_contact_note="电话未接通。"
+        )
         services.reply_review(reply=reply, actor=staff, release=True)
 
     recipients = sorted(ReplyRecipient.objects.values_list("reply_id", "mandate_id", "is_lead"))
@@ -181,6 +183,8 @@ def test_assignments_that_may_not_be_drafted_now_are_left_out_and_named(merged, 
             letter=pdf(),
         ),
         actor=unit_user,
+        no_contact_reason="unreachable",
+        no_contact_note="电话未接通。",
     )
 
     result = draft_merged(merged, unit_user)
@@ -745,7 +749,9 @@ def test_api_lists_filter_by_group(merged, unit_user, staff, own_mandate, lead_u
 def test_api_releases_each_merged_reply_to_its_own_deputies(merged, unit_user, staff, other_deputy):
     acknowledge(merged.lead_first, merged.lead_second, user=unit_user)
     _first, second = draft_merged(merged, unit_user, letter=pdf()).replies
-    services.reply_submit(reply=second, actor=unit_user)
+    services.reply_submit(
+        reply=second, actor=unit_user, no_contact_reason="unreachable", no_contact_note="电话未接通。"
+    )
 
     response = api(staff).post(
         f"/api/v1/suggestion-replies/{second.pk}/review/", {"decision": "release"}, format="json"

@@ -922,7 +922,9 @@ def test_reply_needs_text_class_signer_and_sealed_letter(assigned, unit_user):
         assignment=lead, actor=unit_user, body="答复", result_class="A", signed_by="张局长", letter=pdf(),
         expected_version=draft_reply.version,
     )  # fmt: skip
-    submitted = services.reply_submit(reply=draft_reply, actor=unit_user)
+    submitted = services.reply_submit(
+        reply=draft_reply, actor=unit_user, no_contact_reason="unreachable", no_contact_note="电话未接通。"
+    )
     assert submitted.status == ReplyStatus.SUBMITTED
     assert Reply.objects.count() == 1
 

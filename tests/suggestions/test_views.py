@@ -776,7 +776,7 @@ def test_needs_calendar_is_shown(client, assigned, staff):
     suggestion, lead, _co = assigned
     Assignment.objects.filter(pk=lead.pk).update(needs_calendar=True, objection_deadline=None)
     client.force_login(staff)
-    assert "截止日期待工作日历补录后计算" in client.get(detail_url(suggestion)).content.decode()
+    assert "截止日期将于节假日安排公布后确定" in client.get(detail_url(suggestion)).content.decode()
 
 
 # -- HTMX -----------------------------------------------------------------------------------------
@@ -1232,3 +1232,24 @@ def test_a_deputy_reads_plain_words_for_an_evaluation_deadline_waiting_for_the_h
 
     assert "评价期限将于节假日安排公布后确定" in page
     assert "待补录工作日历" not in page and "工作日历补录" not in page
+
+
+def test_the_list_shows_a_recess_suggestions_assignment_deadline_overdue(client, staff, own_mandate):
+    """DOMAIN §5.3: received Wed 2025-03-05, to be assigned by Wed 2025-03-12."""
+    suggestion = submit(own_mandate)
+    client.force_login(staff)
+
+    with time_machine.travel(at(2025, 3, 14), tick=True):
+        rows = str(client.get(reverse("suggestions:list")).context["rows"])
+
+    assert suggestion.assign_due == date(2025, 3, 12)
+    assert "应交办" in rows and "2025-03-12" in rows and "已超期2天" in rows
+
+
+def test_the_list_shows_an_assignment_deadline_near(client, staff, own_mandate):
+    submit(own_mandate)
+    client.force_login(staff)
+
+    rows = str(client.get(reverse("suggestions:list")).context["rows"])
+
+    assert "应交办" in rows and "剩7天" in rows

@@ -22,6 +22,7 @@ from .choices import (
     ContactMethod,
     ContactStage,
     InadmissibleReason,
+    NoContactReason,
     Satisfaction,
     SignerStatus,
 )
@@ -483,11 +484,20 @@ class ReplyForm(ActionForm):
 
 
 class SubmitReplyForm(ActionForm):
-    pass
+    """Art. 51: without a contact with the lead deputy, the unit says why (staff see it at review)."""
+
+    no_contact_reason = forms.ChoiceField(
+        label=_("未能与领衔代表沟通的原因"),
+        choices=[("", _("请选择")), *NoContactReason.choices],
+        required=False,
+        help_text=_("已记录与领衔代表的沟通的，无需填写。"),
+    )
+    no_contact_note = forms.CharField(label=_("情况说明"), widget=_textarea(2), required=False)
 
 
 class ReleaseReplyForm(ActionForm):
-    pass
+    # Art. 51 makes publication the rule; staff withhold a reply that should not be public.
+    withhold_from_public = forms.BooleanField(label=_("不宜公开（不在答复公开页面发布）"), required=False)
 
 
 class ReturnReplyForm(ActionForm):

@@ -121,10 +121,33 @@ def due_state(assignment, today: date | None = None) -> str:
 def due_cell(assignment, today: date) -> SafeString:
     """The next deadline, highlighted when near or overdue; flagged when it waits for the calendar."""
     due = assignment_due(assignment)
-    state = due_state(assignment, today)
     if due is None:
         text = _("待补录工作日历") if assignment.needs_calendar else "—"
         return format_html('<span class="text-secondary">{}</span>', text)
+    return highlighted_due(due, due_state(assignment, today), today)
+
+
+def assign_due_state(suggestion, today: date) -> str:
+    """DOMAIN §5.3: a recess suggestion received and not yet assigned owes its assignment by
+    ``assign_due``: ``overdue``, ``near`` or ``""`` by the same rule as every other deadline."""
+    due = suggestion.assign_due
+    if due is None or suggestion.status not in (S.SUBMITTED, S.ACCEPTED):
+        return ""
+    if due < today:
+        return "overdue"
+    return "near" if due <= today + timedelta(days=NEAR_DAYS) else ""
+
+
+def suggestion_due_cell(suggestion, today: date) -> SafeString:
+    """The list's deadline: until it is assigned, a recess suggestion's assignment deadline
+    (highlighted like the others); afterwards the earliest reply deadline."""
+    if suggestion.status in (S.SUBMITTED, S.ACCEPTED) and suggestion.assign_due is not None:
+        cell = highlighted_due(suggestion.assign_due, assign_due_state(suggestion, today), today)
+        return format_html("{} {}", _("应交办"), cell)
+    return format_html("{}", _iso(reply_due_of(suggestion)))
+
+
+def highlighted_due(due: date, state: str, today: date) -> SafeString:
     if state == "overdue":
         return format_html(
             '<span class="text-danger fw-bold">{}</span> <span class="badge bg-red-lt">{}</span>',
@@ -176,6 +199,7 @@ def suggestion_rows(suggestions) -> SafeString:
     """``<tr>`` elements of the suggestion list; ``suggestions`` come from ``selectors.suggestion_list``
     annotated with ``satisfaction``."""
     detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
+    today = timezone.localdate()
     return format_html_join(
         "\n",
         '<tr><td class="text-nowrap">{}</td><td><a href="{}{}/">{}</a>{}</td><td>{}</td><td>{}</td>'
@@ -193,7 +217,7 @@ def suggestion_rows(suggestions) -> SafeString:
                 s.field.name if s.field_id else "—",
                 units_text(s) or "—",
                 status_badge(s.status),
-                _iso(reply_due_of(s)),
+                suggestion_due_cell(s, today),
                 satisfaction_badge(getattr(s, "satisfaction", None)),
             )
             for s in suggestions

@@ -12,7 +12,7 @@ from lvzhi.core.errors import ConflictError, DomainError
 from lvzhi.core.models import save_fields
 
 from .. import workflow
-from ..choices import AssignmentStatus, ReplyKind, ReplyStatus
+from ..choices import AssignmentStatus, NoContactReason, ReplyKind, ReplyStatus
 from ..choices import SuggestionEventType as E
 from ..current import OPEN_STATUSES, open_draft
 from ..handling import (
@@ -36,7 +36,7 @@ from ..handling import (
     roll_up,
     unit_users,
 )
-from ..models import Assignment, Reply, ReplyRecipient, Suggestion
+from ..models import Assignment, Contact, Reply, ReplyRecipient, Suggestion
 from ..rules import rules_for
 from ..workflow import Action, Context
 from .checks import LETTER_TYPES, checked_upload
@@ -58,6 +58,29 @@ def _check_reply_complete(reply: Reply, rules) -> None:
         raise DomainError(_("请填写签发答复函的单位负责人。"), field="signed_by")
     if not reply.letter:
         raise DomainError(_("请上传加盖公章的答复函（PDF）。"), field="letter")
+
+
+def _check_contact(
+    reply: Reply, assignment: Assignment, suggestion: Suggestion, reason: str, note: str
+) -> None:
+    """Art. 51: the unit keeps in touch with the deputy. A reply goes out after at least one contact
+    with the lead deputy on this assignment, or with the reason there was none and what happened;
+    staff read it at the second review. A contact clears any reason given before."""
+    if Contact.objects.filter(assignment=assignment, deputy_id=suggestion.lead_mandate_id).exists():
+        reply.no_contact_reason, reply.no_contact_note = "", ""
+        return
+    if not reason:
+        raise DomainError(
+            _(
+                "提交答复前，请先记录与领衔代表的沟通（《代表法》第五十一条）；确实无法沟通的，请选择原因并说明情况。"
+            ),
+            field="no_contact_reason",
+        )
+    if reason not in NoContactReason.values:
+        raise DomainError(_("请选择未能与领衔代表沟通的原因。"), field="no_contact_reason")
+    if not note.strip():
+        raise DomainError(_("请说明未能与领衔代表沟通的情况。"), field="no_contact_note")
+    reply.no_contact_reason, reply.no_contact_note = reason, note.strip()
 
 
 def _generate_recipients(reply: Reply, suggestion: Suggestion) -> list[ReplyRecipient]:
@@ -91,7 +114,9 @@ def _release(
     now = timezone.now()
     reply.status = ReplyStatus.RELEASED
     reply.released_at = now
-    save_fields(reply, actor, ["status", "released_at", "reviewed_by", "reviewed_at"])
+    save_fields(
+        reply, actor, ["status", "released_at", "reviewed_by", "reviewed_at", "is_withheld_from_public"]
+    )
     due, flagged = deadline_from(timezone.localdate(now), working_days=rules.evaluation_working_days)
     recipients = list(reply.recipients.all())
     for recipient in recipients:
@@ -314,8 +339,9 @@ def reply_draft_merged(
 
 
 @transaction.atomic
-def reply_submit(*, reply, actor) -> Reply:
-    """Submit the reply: complete (text, class, signer, letter), one recipient per deputy generated.
+def reply_submit(*, reply, actor, no_contact_reason: str = "", no_contact_note: str = "") -> Reply:
+    """Submit the reply: complete (text, class, signer, letter), after a contact with the lead
+    deputy or with the reason there was none (Art. 51), one recipient per deputy generated.
     With the second review on it waits for staff; with it off it is released at once.
     Who: staff of the replying unit."""
     suggestion = lock_suggestion(reply.assignment.suggestion_id)
@@ -326,10 +352,13 @@ def reply_submit(*, reply, actor) -> Reply:
     if reply.status not in OPEN_STATUSES:
         raise DomainError(_("该答复已提交。"))
     _check_reply_complete(reply, ctx.rules)
+    _check_contact(reply, assignment, suggestion, no_contact_reason, no_contact_note)
     reply.status = ReplyStatus.SUBMITTED
     reply.submitted_at = timezone.now()
     reply.return_reason = ""
-    save_fields(reply, actor, ["status", "submitted_at", "return_reason"])
+    save_fields(
+        reply, actor, ["status", "submitted_at", "return_reason", "no_contact_reason", "no_contact_note"]
+    )
     _generate_recipients(reply, suggestion)
     _before, after = assignment_move(
         assignment,
@@ -357,9 +386,12 @@ def reply_submit(*, reply, actor) -> Reply:
 
 
 @transaction.atomic
-def reply_review(*, reply, actor, release: bool, reason: str = "") -> Reply:
+def reply_review(
+    *, reply, actor, release: bool, reason: str = "", withhold_from_public: bool = False
+) -> Reply:
     """The second review (二审) of a submitted reply: release it to the deputies, or return it to the
     unit with a reason (no contact with the deputy, a class that does not match the text, …).
+    A released reply is published (Art. 51) unless staff withhold it (不宜公开).
     Who: the office."""
     suggestion = lock_suggestion(reply.assignment.suggestion_id)
     assignment = lock_assignment(reply.assignment_id, suggestion)
@@ -372,6 +404,7 @@ def reply_review(*, reply, actor, release: bool, reason: str = "") -> Reply:
     reason = (reason or "").strip()
     reply.reviewed_by, reply.reviewed_at = actor, timezone.now()
     if release:
+        reply.is_withheld_from_public = withhold_from_public
         assignment.status = transition.target
         save_fields(assignment, actor, ["status"])
         before, _after = roll_up(suggestion, actor)

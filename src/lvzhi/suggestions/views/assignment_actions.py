@@ -81,6 +81,16 @@ def _review_notes(_suggestion, assignment, rules):
     if reply is None:
         return []
     findings = [("text-danger", finding) for finding in selectors.reply_review_findings(reply)]
+    if reply.no_contact_reason:
+        # Art. 51: the unit replied without a contact with the lead deputy and said why.
+        findings.append(
+            (
+                "text-warning",
+                _("承办单位未与领衔代表沟通，原因：{reason}。情况说明：{note}").format(
+                    reason=reply.get_no_contact_reason_display(), note=reply.no_contact_note
+                ),
+            )
+        )
     return [("text-secondary", _reply_summary(reply, rules)), *findings]
 
 
@@ -324,11 +334,16 @@ def draft_reply_view(request, form, _suggestion, assignment):
         notes=_submit_reply_notes,
     )
 )
-def submit_reply_view(request, _form, _suggestion, assignment):
+def submit_reply_view(request, form, _suggestion, assignment):
     draft = open_draft(assignment)
     if draft is None:
         raise DomainError(_("请先填写并保存答复。"))
-    reply = services.reply_submit(reply=draft, actor=request.user)
+    reply = services.reply_submit(
+        reply=draft,
+        actor=request.user,
+        no_contact_reason=form.cleaned_data["no_contact_reason"],
+        no_contact_note=form.cleaned_data["no_contact_note"],
+    )
     if reply.status == ReplyStatus.RELEASED:
         return _("答复已发出，代表可以评价。")
     return _("答复已提交，等待代表工委审核。")
@@ -346,11 +361,16 @@ def submit_reply_view(request, _form, _suggestion, assignment):
         notes=_review_notes,
     )
 )
-def release_reply_view(request, _form, _suggestion, assignment):
+def release_reply_view(request, form, _suggestion, assignment):
     reply = submitted_reply(assignment)
     if reply is None:
         raise DomainError(_("该答复不在待审核状态。"))
-    services.reply_review(reply=reply, actor=request.user, release=True)
+    services.reply_review(
+        reply=reply,
+        actor=request.user,
+        release=True,
+        withhold_from_public=form.cleaned_data["withhold_from_public"],
+    )
     return _("答复已发布，代表可以评价。")
 
 

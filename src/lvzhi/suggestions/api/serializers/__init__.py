@@ -38,6 +38,7 @@ from .replies import (
     ReplyDraftSerializer,
     ReplyReviewSerializer,
     ReplySerializer,
+    SubmitReplySerializer,
 )
 from .rules import ResultClassesField, ResultClassSerializer, StageLabelsField, SuggestionRulesSerializer
 from .shared import DeputyReferenceSerializer, choice_code
@@ -97,6 +98,7 @@ __all__ = [
     "ReviewSerializer",
     "SignerSerializer",
     "StageLabelsField",
+    "SubmitReplySerializer",
     "SuggestionAssignmentSerializer",
     "SuggestionCreateSerializer",
     "SuggestionDetailSerializer",

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from lvzhi.core.api import ChoiceLabelField
 from lvzhi.deputies.api.serializers import NamedReferenceSerializer
 
-from ...choices import ReplyKind, ReplyStatus, Satisfaction
+from ...choices import NoContactReason, ReplyKind, ReplyStatus, Satisfaction
 from ...models import Evaluation, Reply, ReplyRecipient
 from .shared import DeputyReferenceSerializer, choice_code, reader_lens
 
@@ -89,6 +89,9 @@ class ReplySerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_at",
             "return_reason",
+            "no_contact_reason",
+            "no_contact_note",
+            "is_withheld_from_public",
             "released_at",
             "recipients",
             "version",
@@ -102,7 +105,8 @@ class ReplySerializer(serializers.ModelSerializer):
         data = super().to_representation(reply)
         lens = reader_lens(self.context)
         if lens is not None and not lens.sees_exchanges(reply.assignment):
-            data["return_reason"] = ""  # review notes stay between the office and the unit
+            # Review notes and why the unit did not reach the deputy stay between office and unit.
+            data["return_reason"] = data["no_contact_reason"] = data["no_contact_note"] = ""
         return data
 
 
@@ -183,6 +187,23 @@ class FollowUpReplySerializer(serializers.Serializer):
         ref_name = "FollowUpReply"
 
 
+class SubmitReplySerializer(serializers.Serializer):
+    """Art. 51: without a contact with the lead deputy on record, why there was none."""
+
+    no_contact_reason = serializers.ChoiceField(
+        choices=NoContactReason.choices,
+        required=False,
+        default="",
+        allow_blank=True,
+        label=_("未能与领衔代表沟通的原因"),
+        error_messages={"invalid_choice": _("请选择未能与领衔代表沟通的原因。")},
+    )
+    no_contact_note = serializers.CharField(required=False, default="", allow_blank=True, label=_("情况说明"))
+
+    class Meta:
+        ref_name = "SubmitReply"
+
+
 class ReplyReviewSerializer(serializers.Serializer):
     """The second review: release the reply to the deputies, or return it with a reason."""
 
@@ -191,6 +212,9 @@ class ReplyReviewSerializer(serializers.Serializer):
     )
     reason = serializers.CharField(
         required=False, default="", allow_blank=True, label=_("退回理由"), help_text="Required to return."
+    )
+    withhold_from_public = serializers.BooleanField(
+        required=False, default=False, label=_("不宜公开"), help_text="Release without publishing it."
     )
 
     class Meta:

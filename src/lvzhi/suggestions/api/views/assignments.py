@@ -258,9 +258,10 @@ class AssignmentViewSet(
     @extend_schema(
         summary="Submit the reply",
         description="Submits the drafted reply (text, result class, signer and sealed letter required); "
-        "one recipient per deputy. With the second review on it waits for the office; otherwise it is "
-        "released at once.",
-        request=None,
+        "one recipient per deputy. Art. 51: without a contact with the lead deputy on record, "
+        "``no_contact_reason`` (unreachable / declined) and ``no_contact_note`` say why, or it is "
+        "refused. With the second review on it waits for the office; otherwise it is released at once.",
+        request=s.SubmitReplySerializer,
         responses={200: s.ReplySerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -271,7 +272,9 @@ class AssignmentViewSet(
         reply = assignment.replies.order_by("-id").first()
         if reply is None:
             raise DomainError(_("尚无答复可提交，请先起草答复。"))
-        services.reply_submit(reply=reply, actor=request.user)
+        body = s.SubmitReplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.reply_submit(reply=reply, actor=request.user, **body.validated_data)
         return self._reply_representation(reply.pk)
 
     @extend_schema(

@@ -42,8 +42,8 @@ class ReplyViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Review a reply (second review)",
-        description="Release it to the deputies (each gets the evaluation window), or return it to the "
-        "unit with a reason. Office only.",
+        description="Release it to the deputies (each gets the evaluation window), published unless "
+        "``withhold_from_public`` (不宜公开), or return it to the unit with a reason. Office only.",
         request=s.ReplyReviewSerializer,
         responses={200: s.ReplySerializer, 400: REFUSED, 403: FORBIDDEN},
     )
@@ -54,7 +54,11 @@ class ReplyViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.reply_review(
-            reply=reply, actor=request.user, release=data["decision"] == "release", reason=data["reason"]
+            reply=reply,
+            actor=request.user,
+            release=data["decision"] == "release",
+            reason=data["reason"],
+            withhold_from_public=data["withhold_from_public"],
         )
         return Response(s.ReplySerializer(self.get_queryset().get(pk=reply.pk)).data)
 
