@@ -109,8 +109,15 @@ def test_at_390_px_the_bar_collapses_and_no_list_scrolls_sideways(new_page):
         # The bar keeps one row: the menu button stands beside the user's name.
         assert abs(toggler.bounding_box()["y"] - page.get_by_test_id("current-user").bounding_box()["y"]) < 20
         toggler.click()
+        expect(toggler).to_have_attribute("aria-expanded", "true")
+        # The bar has finished opening (Bootstrap marks the collapse "show" after its transition).
+        expect(page.locator("#main-navigation.collapse.show")).to_be_visible()
         expect(navigation).to_be_visible()
         assert_single_lines(navigation.locator(":scope > a, :scope > .dropdown > a"), username)
+        if username == "demo-staff":
+            # A menu opens inside the collapsed bar.
+            navigation.get_by_role("button", name="报告").click()
+            expect(navigation.get_by_role("link", name="办理情况报告")).to_be_visible()
         screenshot(page, f"390-{username}-menu")
         assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{username}: the open menu scrolls sideways"
         assert_lists_fit(page, username, PHONE["width"])
