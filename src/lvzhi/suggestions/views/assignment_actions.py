@@ -29,7 +29,7 @@ def _objection_window_notes(_suggestion, assignment, _rules):
             )
         ]
     if assignment.needs_calendar:
-        return [("text-warning", _("截止日期待工作日历补录后计算"))]
+        return [("text-warning", _("截止日期将于节假日安排公布后确定"))]
     return []
 
 
@@ -59,7 +59,9 @@ def _draft_notes(_suggestion, assignment, _rules):
     notes = []
     if assignment.status == AssignmentStatus.REHANDLING:
         due = (
-            assignment.rehandling_due.isoformat() if assignment.rehandling_due else _("待工作日历补录后计算")
+            assignment.rehandling_due.isoformat()
+            if assignment.rehandling_due
+            else _("节假日安排公布后确定的日期")
         )
         notes.append(("text-warning", _("代表对答复不满意，请重新办理并在{due}前再次答复。").format(due=due)))
     draft = open_draft(assignment)
