@@ -5,6 +5,8 @@ Screenshots of every page checked are written to ``var/screenshots/`` (under ``L
 set): CI keeps them as artefacts.
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -193,3 +195,23 @@ def test_the_assignment_meeting_picks_a_co_unit_by_its_initials(new_page):
     # 福州市城乡建设局 → fzscxjsj
     page.keyboard.type("fzscxjsj")
     expect(co_units.locator("option:checked")).to_have_text(["福州市城乡建设局"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_list_shows_its_search_box_and_keeps_the_other_conditions_folded(new_page):
+    call_command("seed_demo", suggestions=40, verbosity=0)
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    login(page, "demo-deputy", PASSWORD)
+
+    page.goto(reverse("suggestions:list"))
+    expect(page.get_by_label("标题/内容/建议号/领衔代表")).to_be_visible()
+    expect(page.get_by_label("状态")).to_be_hidden()
+    page.get_by_role("button", name="更多条件").click()
+    expect(page.get_by_label("状态")).to_be_visible()
+    page.get_by_label("状态").select_option(index=1)
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url(re.compile(r"status="))
+    page.reload()
+    # A condition in use is shown.
+    expect(page.get_by_label("状态")).to_be_visible()

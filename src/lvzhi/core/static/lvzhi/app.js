@@ -132,3 +132,25 @@ document.addEventListener("click", function (event) {
     if (area) area.focus();
   }
 });
+
+// A list's further conditions on a phone (<button data-filters-toggle>): hidden until asked for,
+// shown at once when one of them is in use.
+(function () {
+  function setOpen(form, open) {
+    form.classList.toggle("filters-open", open);
+    form.querySelectorAll("[data-filters-toggle]").forEach(function (button) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-filters-toggle]");
+    if (button) setOpen(button.form, !button.form.classList.contains("filters-open"));
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-filters-toggle]").forEach(function (button) {
+      var used = Array.prototype.some.call(button.form.querySelectorAll(".filter-more select, .filter-more input"),
+        function (field) { return field.type === "checkbox" ? field.checked : Boolean(field.value); });
+      if (used) setOpen(button.form, true);
+    });
+  });
+})();
