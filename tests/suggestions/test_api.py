@@ -1626,3 +1626,20 @@ def test_detail_and_history_are_read_only(world, staff):
 
     assert snapshot(world.joint) == before
     assert Commitment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("days", "message"), [(14, "重新办理期限不得少于十五日。"), (61, "重新办理期限不得超过两个月。")]
+)
+def test_re_handling_in_days_stays_within_local_rules_and_nothing_changes(staff, rules, days, message):
+    response = client(staff).patch(f"{RULES}{rules.congress_id}/", {"rehandling_days": days}, format="json")
+
+    assert (response.status_code, [str(m) for m in response.data["rehandling_days"]]) == (400, [message])
+    rules.refresh_from_db()
+    assert (rules.rehandling_days, rules.rehandling_months) == (None, 1)
+
+
+def test_re_handling_in_days_is_saved(staff, rules):
+    response = client(staff).patch(f"{RULES}{rules.congress_id}/", {"rehandling_days": 15}, format="json")
+
+    assert (response.status_code, response.data["rehandling_days"]) == (200, 15)

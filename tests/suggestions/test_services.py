@@ -1406,3 +1406,17 @@ def test_reminders_stop_for_what_is_no_longer_owed(
     assert set(Reminder.objects.filter(status="open").values_list("kind", flat=True)) == {
         "suggestion.commitment_due"
     }
+
+
+def test_a_congress_counting_re_handling_in_days_gets_its_due_date_in_days(
+    own_mandate, staff, urban_field, lead_unit, unit_user, rules
+):
+    """DOMAIN §5.7: 15 days to 2 months; here 20 calendar days from the 不满意 (2025-03-05)."""
+    SuggestionRules.objects.filter(pk=rules.pk).update(rehandling_days=20)
+    _suggestion, [lead] = assign(own_mandate, staff, field=urban_field, lead=lead_unit)
+    first = released(lead, unit_user, staff, result_class="B", contact_deputy=own_mandate)
+
+    evaluate(first, own_mandate, Satisfaction.DISSATISFIED)
+
+    lead.refresh_from_db()
+    assert (lead.status, lead.rehandling_due) == (A.REHANDLING, date(2025, 3, 25))

@@ -55,6 +55,7 @@ from .handling import (
     deputy_users,
     lock_suggestion,
     record_event,
+    rehandling_deadline,
     remind,
     remind_assign,
     unit_users,
@@ -274,7 +275,11 @@ def _fill_assignment(
             **({CO_INPUT_DUE: lambda: parent.co_input_due} if is_co else {}),
         }
     if rehandling_start is not None:
-        wanted[REHANDLING_DUE] = lambda: run.deadlines.get(rehandling_start, months=rules.rehandling_months)
+        wanted[REHANDLING_DUE] = lambda: (
+            rehandling_deadline(rehandling_start, rules)[0]
+            if rules.rehandling_days
+            else run.deadlines.get(rehandling_start, months=rules.rehandling_months)
+        )
     dates = {}
     for kind, compute in wanted.items():
         due = compute() if getattr(assignment, kind) is None else None

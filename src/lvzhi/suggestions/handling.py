@@ -21,7 +21,7 @@ Nothing here checks who may act: the calling service checks the transition (``wo
 """
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -189,6 +189,14 @@ def refuse_batch(problems: list, message, *, field: str | None = None) -> None:
         shown = "；".join(str(problem) for problem in problems[:10])
         more = _("等{count}条").format(count=len(problems)) if len(problems) > 10 else ""
         raise DomainError(message.format(errors=shown, more=more), field=field)
+
+
+def rehandling_deadline(start: date, rules) -> tuple[date | None, bool]:
+    """DOMAIN §5.7: the re-handling reply is due ``rehandling_days`` calendar days after ``start``
+    when the congress counts in days, else ``rehandling_months`` calendar months."""
+    if rules.rehandling_days:
+        return start + timedelta(days=rules.rehandling_days), False
+    return deadline_from(start, months=rules.rehandling_months)
 
 
 def deadline_from(start: date, *, months: int = 0, working_days: int = 0) -> tuple[date | None, bool]:

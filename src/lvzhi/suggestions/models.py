@@ -142,13 +142,15 @@ class SuggestionRules(TimeStampedModel):
     evaluation_working_days = models.PositiveSmallIntegerField(
         _("代表评价期限（工作日）"), default=20, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
-    # DOMAIN §5.7: 不满意 sends it back for a second reply, 1 month by default; local rules allow
-    # 15 days to 2 months, so whole months here are 1 or 2.
+    # DOMAIN §5.7: 不满意 sends it back for a second reply, 1 month by default; local rules allow 15
+    # days to 2 months: whole months (1 or 2), or days (15 to 60) when ``rehandling_days`` is set.
     rehandling_months = models.PositiveSmallIntegerField(
-        _("重新办理期限（月）"),
-        default=1,
-        validators=[MinValueValidator(1, REHANDLING_TOO_SHORT), MAX_REHANDLING],
-    )
+        _("重新办理期限（月）"), default=1, validators=[MinValueValidator(1, REHANDLING_TOO_SHORT), MAX_REHANDLING]
+    )  # fmt: skip
+    rehandling_days = models.PositiveSmallIntegerField(
+        _("重新办理期限（日）"), null=True, blank=True, help_text=_("按日计算时填写（15至60日），填写后不再按月计算。"),
+        validators=[MinValueValidator(15, REHANDLING_TOO_SHORT), MaxValueValidator(60, REHANDLING_TOO_LONG)],
+    )  # fmt: skip
     # DOMAIN §5.3: between sessions, assign within 5 working days of receipt.
     assign_within_working_days = models.PositiveSmallIntegerField(
         _("闭会期间交办期限（工作日）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
@@ -172,10 +174,7 @@ class SuggestionRules(TimeStampedModel):
     )
     # DOMAIN §5.10: a unit is ranked only over enough cases; fewer are listed apart (不足以排名).
     rating_minimum_cases = models.PositiveSmallIntegerField(
-        _("参与排名的最少承办件数"),
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("承办件数少于此数的单位不计算综合得分，单列为“不足以排名”。"),
+        _("参与排名的最少承办件数"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     history = HistoricalRecords()
 

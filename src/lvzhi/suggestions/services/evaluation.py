@@ -21,7 +21,6 @@ from ..handling import (
     REMINDER_TITLES,
     assignment_move,
     context_for,
-    deadline_from,
     deputies_of,
     deputy_users,
     iso_date,
@@ -30,6 +29,7 @@ from ..handling import (
     notify,
     office_users,
     record_event,
+    rehandling_deadline,
     remind,
     remind_cancel,
     remind_done,
@@ -124,7 +124,7 @@ def _start_rehandling(
     """DOMAIN §5.7: back to the unit for a second reply within the re-handling period; escalated once
     the unit has been rated 不满意 the configured number of times on this suggestion."""
     rules = ctx.rules
-    assignment.rehandling_due, flagged = deadline_from(ctx.today, months=rules.rehandling_months)
+    assignment.rehandling_due, flagged = rehandling_deadline(ctx.today, rules)
     assignment.needs_calendar = assignment.needs_calendar or flagged
     assignment.dissatisfied_count += 1
     fields = ["rehandling_due", "needs_calendar", "dissatisfied_count"]

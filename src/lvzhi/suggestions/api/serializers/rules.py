@@ -56,6 +56,7 @@ class SuggestionRulesSerializer(serializers.ModelSerializer):
             "objection_working_days",
             "evaluation_working_days",
             "rehandling_months",
+            "rehandling_days",
             "assign_within_working_days",
             "escalate_after_dissatisfied",
             "second_review_enabled",
@@ -72,6 +73,9 @@ class SuggestionRulesSerializer(serializers.ModelSerializer):
             "reply_months": {"error_messages": {"max_value": REPLY_MONTHS_TOO_LONG}},
             "hard_reply_months": {"error_messages": {"max_value": HARD_REPLY_MONTHS_TOO_LONG}},
             "rehandling_months": {
+                "error_messages": {"min_value": REHANDLING_TOO_SHORT, "max_value": REHANDLING_TOO_LONG}
+            },
+            "rehandling_days": {
                 "error_messages": {"min_value": REHANDLING_TOO_SHORT, "max_value": REHANDLING_TOO_LONG}
             },
         }
