@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from lvzhi.access.api.urls import register as register_access
 from lvzhi.deputies.api.urls import register as register_deputies
 from lvzhi.motions.api.urls import register as register_motions
 from lvzhi.notifications.api.urls import register as register_notifications
@@ -18,5 +19,6 @@ register_motions(router)
 register_notifications(router)
 register_suggestions(router)
 register_supervision(router)
+register_access(router)
 
 urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token"), *router.urls]

@@ -10,8 +10,6 @@ from lvzhi.deputies.models import Person
 
 from ..factories import MandateFactory
 
-pytestmark = pytest.mark.urls("tests.access.api_urlconf")
-
 ACCOUNTS = "/api/v1/accounts/"
 STRONG = "Lvzhi-2026-pass"
 

@@ -13,6 +13,18 @@ LINKED = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
 
 API_PATHS = {
     "/api/v1/auth/token/",
+    # lvzhi.access: accounts (the office) and the user's own account
+    "/api/v1/accounts/",
+    "/api/v1/accounts/deputies/",
+    "/api/v1/accounts/{id}/",
+    "/api/v1/accounts/{id}/activation-link/",
+    "/api/v1/accounts/{id}/deactivate/",
+    "/api/v1/accounts/{id}/events/",
+    "/api/v1/accounts/{id}/reactivate/",
+    "/api/v1/accounts/{id}/reset/",
+    "/api/v1/me/",
+    "/api/v1/me/contact/",
+    "/api/v1/me/password/",
     *(
         f"/api/v1/{name}/{suffix}"
         for name in (

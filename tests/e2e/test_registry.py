@@ -96,6 +96,7 @@ def test_staff_imports_a_roster_finds_a_deputy_and_suspends_it(new_page, setting
     page.get_by_label("日期").first.fill("2025-03-01")
     page.get_by_label("暂停原因（第六十一条）").select_option(value="custody")
     page.get_by_label("事由").fill("因涉嫌刑事案件被羁押")
+    page.get_by_label("文件依据").fill("榕公刑拘字〔2025〕12号")
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_test_id("mandate-status")).to_have_text("暂停执行代表职务")
     events = page.get_by_role("table", name="资格变动")

@@ -152,9 +152,13 @@ def test_the_whole_life_of_a_joint_suggestion(new_page):
     staff.goto(url)
     expect(staff.get_by_test_id("suggestion-status")).to_have_text("已提交待审查")
     staff.get_by_label("所属领域").select_option(label="城乡建设")
-    succeeds(staff, staff.get_by_role("button", name="受理", exact=True), "已受理，建议号：第2001号。")
+    succeeds(
+        staff,
+        staff.get_by_role("button", name="受理", exact=True),
+        f"已受理，建议号：〔{today.year}〕第2001号。",
+    )
     expect(staff.get_by_test_id("suggestion-status")).to_have_text("已立案待交办")
-    expect(staff.get_by_test_id("number")).to_have_text("第2001号")
+    expect(staff.get_by_test_id("number")).to_have_text(f"〔{today.year}〕第2001号")
     staff.get_by_label("主办单位").select_option(label=LEAD_UNIT)
     staff.get_by_label("协办单位").select_option(label=[CO_UNIT])
     expect(staff.get_by_label("交办日期")).to_have_value(today.isoformat())
@@ -306,7 +310,7 @@ def test_the_whole_life_of_a_joint_suggestion(new_page):
             "—",
             names["demo-staff"],
             "已提交待审查 → 已立案待交办",
-            "建议号：第2001号；所属领域：城乡建设",
+            f"建议号：〔{today.year}〕第2001号；所属领域：城乡建设",
         ),
         ("交办", "—", names["demo-staff"], "已立案待交办 → 已交办", f"{LEAD_UNIT}（主办）"),
         ("签收", LEAD_UNIT, names["demo-unit"], "已交办 → 办理中", ""),

@@ -8,6 +8,7 @@ from lvzhi.deputies.models import Mandate
 
 from .accounts import seed_accounts, seed_cosigner_accounts
 from .deputies import seed_deputies
+from .motions import seed_motions
 from .plan import build_plan
 from .report import SeedReport
 from .structure import seed_structure
@@ -30,4 +31,5 @@ def seed_demo() -> SeedReport:
     else:
         seed_deputies(report, structure, plan, actor=users["demo-staff"])
     seed_cosigner_accounts(report, structure)
+    seed_motions(report, structure)
     return report

@@ -84,4 +84,4 @@ class SignerStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("已确认")
     DECLINED = "declined", _("已谢绝")
     # The lead submitted with the confirmed co-signers before this one answered.
-    LAPSED = "lapsed", _("未确认")
+    LAPSED = "lapsed", _("未联名")

@@ -106,7 +106,9 @@ def _export(motions) -> bytes:
 @login_required
 def motion_list_view(request):
     """The motions the user may see: filters, sorting, pagination and Excel export."""
-    filterset = MotionFilter(request.GET or None, queryset=selectors.motion_list(user=request.user))
+    filterset = MotionFilter(
+        request.GET or None, queryset=selectors.motion_list(user=request.user), request=request
+    )
     motions = filtered(filterset)
     if not request.GET.get("ordering"):
         motions = motions.order_by("-session__start_date", "number", "-id")

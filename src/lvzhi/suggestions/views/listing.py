@@ -44,7 +44,9 @@ def suggestion_list_view(request):
     list. HTMX gets the table only."""
     data = without_empty(request.GET)
     filterset = SuggestionFilter(
-        data or None, queryset=_with_satisfaction(selectors.suggestion_list(user=request.user))
+        data or None,
+        queryset=_with_satisfaction(selectors.suggestion_list(user=request.user)),
+        request=request,
     )
     suggestions = filtered(filterset)
     if request.GET.get("export") == "xlsx":

@@ -17,10 +17,10 @@ from lvzhi.suggestions.choices import SuggestionEventType as E
 from lvzhi.suggestions.handling import (
     Deadlines,
     assignment_replace,
-    deadline_from,
     iso_date,
     record_event,
     refuse_batch,
+    rehandling_deadline,
     rehandling_extend,
     roll_up,
     unit_users,
@@ -89,7 +89,7 @@ def dissatisfied_meeting_hold(
     or none. Each names an assignment being re-handled after a 不满意 (``rehandling``):
 
     - ``same_unit``: the unit re-handles it with a new deadline, ``held_on`` + the congress's
-      re-handling months (``SuggestionRules.rehandling_months``);
+      re-handling period (``handling.rehandling_deadline``: days or months);
     - ``new_unit``: the assignment is cancelled (its reminders too) and the suggestion assigned to
       the new unit in the same role, its reply due ``held_on`` + the re-handling months (the other
       deadlines as for any assignment made that day); the suggestion's status is rolled up again.
@@ -154,7 +154,7 @@ def dissatisfied_meeting_hold(
     meeting = DissatisfiedMeeting.objects.create(
         congress=congress, name=name, held_on=held_on, note=(note or "").strip(), held_by=actor
     )
-    due, needs_calendar = deadline_from(held_on, months=rules.rehandling_months)
+    due, needs_calendar = rehandling_deadline(held_on, rules)
     deadlines = Deadlines(held_on)
     by_suggestion: dict[int, list[dict]] = defaultdict(list)
     records = []
