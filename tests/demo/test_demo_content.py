@@ -66,7 +66,9 @@ def test_the_converted_motion_is_a_suggestion_of_its_delegation(seeded):
 def test_supervision_is_on_the_current_years_suggestions_by_the_committee_of_their_field(seeded):
     items = list(SupervisionItem.objects.select_related("suggestion", "committee"))
     assert items
-    latest = Suggestion.objects.order_by("-year").values_list("year", flat=True).first()
+    latest = (
+        Suggestion.objects.filter(year__isnull=False).order_by("-year").values_list("year", flat=True).first()
+    )
     for item in items:
         assert item.suggestion.year == latest
         assert item.committee is not None

@@ -27,7 +27,7 @@ def test_main_pages_render_from_our_own_static_files(new_page, foreign_requests)
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"
 
     page.get_by_role("navigation").get_by_role("link", name="组织结构").click()
-    page.get_by_role("link", name="承办单位").first.click()
+    page.get_by_role("link", name="承办单位", exact=True).first.click()
     expect(page.get_by_role("cell", name="福州市中级人民法院")).to_be_visible()
 
     page.goto("/api/docs/")

@@ -51,8 +51,9 @@ def deputies_without_account(*, user: User) -> QuerySet[Person]:
     if not is_office(user):
         return Person.objects.none()
     return (
-        Person.objects.filter(user__isnull=True, mandates__status=MandateStatus.ACTIVE)
-        .distinct()
+        Person.objects.filter(
+            user__isnull=True, pk__in=Mandate.objects.filter(status=MandateStatus.ACTIVE).values("person_id")
+        )
         .prefetch_related(active_mandates_prefetch())
         .order_by("name_pinyin", "id")
     )
@@ -63,12 +64,13 @@ def deputy_accounts_of_unit(*, user: User, electoral_unit_id: int) -> QuerySet[U
     return (
         accounts_visible_to(user)
         .filter(
-            person__mandates__electoral_unit_id=electoral_unit_id,
-            person__mandates__status=MandateStatus.ACTIVE,
+            # A subquery, not a join: no DISTINCT, so callers may lock the rows (FOR UPDATE).
+            person__in=Mandate.objects.filter(
+                electoral_unit_id=electoral_unit_id, status=MandateStatus.ACTIVE
+            ).values("person_id"),
             must_set_password=True,
             is_active=True,
         )
-        .distinct()
         .order_by("username")
     )
 

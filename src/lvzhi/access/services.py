@@ -29,7 +29,7 @@ from lvzhi.accounts.roles import is_office
 from lvzhi.core.errors import DomainError, ForbiddenError
 from lvzhi.core.text import normalize_phone, pinyin_full
 from lvzhi.deputies.choices import MandateStatus
-from lvzhi.deputies.models import Person
+from lvzhi.deputies.models import Mandate, Person
 from lvzhi.organizations.models import Committee, ElectoralUnit, HandlingUnit
 
 ACTIVATION_DAYS_DEFAULT = 30
@@ -118,8 +118,12 @@ def deputy_accounts_create(
     if all_missing:
         persons = list(
             Person.objects.select_for_update()
-            .filter(user__isnull=True, mandates__status=MandateStatus.ACTIVE)
-            .distinct()
+            # A subquery, not a join: a person with two active mandates is one row (FOR UPDATE
+            # allows no DISTINCT on PostgreSQL).
+            .filter(
+                user__isnull=True,
+                pk__in=Mandate.objects.filter(status=MandateStatus.ACTIVE).values("person_id"),
+            )
             .order_by("name_pinyin", "id")
         )
     else:
